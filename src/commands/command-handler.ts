@@ -1,0 +1,203 @@
+import { AppError } from '../errors.js';
+import { newEventId } from '../events/event-ids.js';
+import type { Clock, DomainEvent, EventMetadata, IdGenerator } from '../events/envelope.js';
+import { comparePositions } from '../stores/position.js';
+import {
+  WrongExpectedRevisionError,
+  type EventStore,
+  type EventToAppend,
+} from '../stores/event-store.js';
+import type { SnapshotStore } from '../stores/snapshot-store.js';
+import { AggregateLoader, type LoadedAggregate, type Upcast } from './aggregate-loader.js';
+import type { AppendedEvent, CommandContext, CommandResult } from './command-result.js';
+import type { Aggregate } from './decider.js';
+import { IdempotentCommands } from './idempotency.js';
+import { KeyedQueue } from './keyed-queue.js';
+
+export interface CommandHandlerDeps {
+  readonly eventStore: EventStore;
+  readonly snapshots?: SnapshotStore;
+  readonly clock: Clock;
+  readonly newId?: IdGenerator;
+  readonly upcast?: Upcast;
+  /** Attempts before a command that keeps meeting concurrent writes gives up. */
+  readonly maxAttempts?: number;
+  readonly random?: () => number;
+  readonly sleep?: (ms: number) => Promise<void>;
+  readonly cacheSize?: number;
+}
+
+export interface CommandHandler {
+  handle<S, C, E extends DomainEvent>(
+    aggregate: Aggregate<S, C, E>,
+    streamId: string,
+    command: C,
+    context: CommandContext,
+  ): Promise<CommandResult<E>>;
+}
+
+const defaultSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+/**
+ * Load the stream, fold, decide, append with the expected revision; on a
+ * conflict reload and decide again (bounded, with jittered backoff).
+ */
+export function createCommandHandler(deps: CommandHandlerDeps): CommandHandler {
+  const newId = deps.newId ?? newEventId;
+  const maxAttempts = deps.maxAttempts ?? 10;
+  const random = deps.random ?? Math.random;
+  const sleep = deps.sleep ?? defaultSleep;
+  const loader = new AggregateLoader(deps.eventStore, deps.snapshots, deps.upcast, deps.cacheSize);
+  const queue = new KeyedQueue();
+  const idempotent = new IdempotentCommands(deps.eventStore, newId);
+
+  async function decideAndAppend<S, C, E extends DomainEvent>(
+    aggregate: Aggregate<S, C, E>,
+    streamId: string,
+    command: C,
+    context: CommandContext,
+    eventIdFor: (index: number) => string,
+  ): Promise<CommandResult<E>> {
+    for (let attempt = 1; ; attempt++) {
+      const loaded = await loader.load(aggregate, streamId);
+      const decided = aggregate.decider.decide(command, loaded.state);
+      if (decided.length === 0) {
+        return { events: [], nextRevision: loaded.revision, position: undefined };
+      }
+      const events = withMetadata(aggregate, decided, loaded.revision, context, eventIdFor);
+      try {
+        const appended = await deps.eventStore.appendToStream(streamId, events.map(toAppend), {
+          expectedRevision: loaded.revision < 0 ? 'no_stream' : loaded.revision,
+        });
+        if (appended.nextRevision !== loaded.revision + events.length) {
+          // The store already held these event ids: report what it stored.
+          loader.forget(streamId);
+          return storedRun(streamId, appended.nextRevision - events.length + 1, eventIdFor);
+        }
+        loader.remember(aggregate, streamId, advance(aggregate, loaded, events));
+        return { events, nextRevision: appended.nextRevision, position: appended.position };
+      } catch (error) {
+        if (!(error instanceof WrongExpectedRevisionError)) throw error;
+        if (attempt >= maxAttempts) {
+          throw new AppError(
+            'CONCURRENCY_CONFLICT',
+            `${streamId} kept changing; the command was not applied after ${attempt} attempts`,
+          );
+        }
+        await sleep(random() * Math.min(100, 2 ** attempt));
+      }
+    }
+  }
+
+  function withMetadata<S, C, E extends DomainEvent>(
+    aggregate: Aggregate<S, C, E>,
+    decided: readonly E[],
+    revision: number,
+    context: CommandContext,
+    eventIdFor: (index: number) => string,
+  ): AppendedEvent<E>[] {
+    const occurredAt = deps.clock().toISOString();
+    const correlationId = context.correlationId ?? newId();
+    return decided.map((event, index) => {
+      const metadata: EventMetadata = {
+        eventId: eventIdFor(index),
+        correlationId,
+        causationId: context.causationId ?? correlationId,
+        actor: context.actor,
+        occurredAt,
+        schemaVersion: aggregate.schemaVersions?.[event.type as E['type']] ?? 1,
+        ...(context.idempotencyKey ? { idempotencyKey: context.idempotencyKey } : {}),
+      };
+      return { ...event, revision: revision + 1 + index, metadata };
+    });
+  }
+
+  /** The events of one earlier append, read back from the store. */
+  async function storedRun<E extends DomainEvent>(
+    streamId: string,
+    fromRevision: number,
+    eventIdFor: (index: number) => string,
+  ): Promise<CommandResult<E>> {
+    const read = await deps.eventStore.readStream(streamId, { fromRevision, limit: 100 });
+    const ours = read.filter((e, i) => e.eventId === eventIdFor(i));
+    const last = ours[ours.length - 1];
+    return {
+      events: ours.map((e) => ({
+        type: e.type,
+        data: e.data,
+        revision: e.revision,
+        metadata: e.metadata as unknown as EventMetadata,
+      })) as unknown as AppendedEvent<E>[],
+      nextRevision: last?.revision ?? fromRevision - 1,
+      position: last?.position,
+    };
+  }
+
+  async function findEarlierRun<E extends DomainEvent>(
+    streamId: string,
+    eventIdFor: (index: number) => string,
+    claimPosition: string,
+  ): Promise<CommandResult<E> | undefined> {
+    const first = eventIdFor(0);
+    let from: number | undefined;
+    for (;;) {
+      const page = await deps.eventStore.readStream(streamId, {
+        direction: 'backwards',
+        limit: 100,
+        ...(from === undefined ? {} : { fromRevision: from }),
+      });
+      const start = page.find((e) => e.eventId === first);
+      if (start) return storedRun(streamId, start.revision, eventIdFor);
+      const oldest = page[page.length - 1];
+      if (
+        !oldest ||
+        oldest.revision === 0 ||
+        comparePositions(oldest.position, claimPosition) <= 0
+      ) {
+        return undefined;
+      }
+      from = oldest.revision - 1;
+    }
+  }
+
+  return {
+    handle(aggregate, streamId, command, context) {
+      const run = (eventIdFor: (index: number) => string) =>
+        queue.run(streamId, () =>
+          decideAndAppend(aggregate, streamId, command, context, eventIdFor),
+        );
+      const key = context.idempotencyKey;
+      if (!key) return run(() => newId());
+      return idempotent.run(
+        key,
+        { streamId, command },
+        {
+          execute: run,
+          findEarlierRun: (eventIdFor, claimPosition) =>
+            findEarlierRun(streamId, eventIdFor, claimPosition),
+        },
+      ) as Promise<CommandResult<never>>;
+    },
+  };
+}
+
+function advance<S, C, E extends DomainEvent>(
+  aggregate: Aggregate<S, C, E>,
+  loaded: LoadedAggregate<S>,
+  events: readonly AppendedEvent<E>[],
+): LoadedAggregate<S> {
+  let state = loaded.state;
+  for (const event of events) state = aggregate.decider.evolve(state, event);
+  return {
+    state,
+    revision: loaded.revision + events.length,
+    sinceSnapshot: loaded.sinceSnapshot + events.length,
+  };
+}
+
+const toAppend = (event: AppendedEvent): EventToAppend => ({
+  eventId: event.metadata.eventId,
+  type: event.type,
+  data: event.data,
+  metadata: event.metadata as unknown as Record<string, unknown>,
+});
