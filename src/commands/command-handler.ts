@@ -34,6 +34,11 @@ export interface CommandHandler {
     command: C,
     context: CommandContext,
   ): Promise<CommandResult<E>>;
+  /** The aggregate's current state and revision (-1 when its stream is empty). */
+  load<S, C, E extends DomainEvent>(
+    aggregate: Aggregate<S, C, E>,
+    streamId: string,
+  ): Promise<{ readonly state: S; readonly revision: number }>;
 }
 
 const defaultSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
@@ -161,6 +166,11 @@ export function createCommandHandler(deps: CommandHandlerDeps): CommandHandler {
   }
 
   return {
+    async load(aggregate, streamId) {
+      const loaded = await loader.load(aggregate, streamId);
+      loader.remember(aggregate, streamId, loaded);
+      return { state: loaded.state, revision: loaded.revision };
+    },
     handle(aggregate, streamId, command, context) {
       const run = (eventIdFor: (index: number) => string) =>
         queue.run(streamId, () =>

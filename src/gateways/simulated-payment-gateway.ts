@@ -1,0 +1,98 @@
+import Database from 'better-sqlite3';
+import { randomUUID } from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import type { Money } from '../events/money.js';
+import type { CaptureOutcome, PaymentGateway } from '../processes/payment-gateway.js';
+
+interface ChargeRow {
+  key: string;
+  kind: 'captured' | 'declined' | 'refunded';
+  amount: number;
+  currency: string;
+  ref: string;
+}
+
+/**
+ * A stand-in card processor that decides by token: `tok_visa` is captured,
+ * `tok_declined` is declined, `tok_timeout` never answers. It keeps a durable
+ * ledger keyed by idempotency key, as a real processor does, so retries after
+ * a crash are answered from the ledger instead of charging again.
+ */
+export class SimulatedPaymentGateway implements PaymentGateway {
+  private readonly db: Database.Database;
+
+  constructor(dataDir: string) {
+    fs.mkdirSync(dataDir, { recursive: true });
+    this.db = new Database(path.join(dataDir, 'payment-gateway.sqlite'), { timeout: 10_000 });
+    this.db.pragma('journal_mode = WAL');
+    this.db.exec(`CREATE TABLE IF NOT EXISTS ledger (
+      key TEXT PRIMARY KEY, kind TEXT NOT NULL, amount INTEGER NOT NULL,
+      currency TEXT NOT NULL, ref TEXT NOT NULL)`);
+  }
+
+  async capture(
+    request: { idempotencyKey: string; amount: Money; token: string },
+    signal?: AbortSignal,
+  ): Promise<CaptureOutcome> {
+    const key = `capture:${request.idempotencyKey}`;
+    const known = this.find(key);
+    if (known)
+      return known.kind === 'captured'
+        ? { kind: 'captured', gatewayRef: known.ref }
+        : { kind: 'declined', reason: known.ref };
+    switch (request.token) {
+      case 'tok_timeout':
+        return new Promise((_, reject) =>
+          signal?.addEventListener('abort', () => reject(signal.reason)),
+        );
+      case 'tok_visa':
+        return {
+          kind: 'captured',
+          gatewayRef: this.record(key, 'captured', request.amount, `ch_${randomUUID()}`),
+        };
+      default:
+        return {
+          kind: 'declined',
+          reason: this.record(key, 'declined', request.amount, 'card_declined'),
+        };
+    }
+  }
+
+  async refund(request: { idempotencyKey: string; captureRef: string; amount: Money }) {
+    const key = `refund:${request.idempotencyKey}`;
+    const known = this.find(key);
+    return {
+      gatewayRef: known?.ref ?? this.record(key, 'refunded', request.amount, `re_${randomUUID()}`),
+    };
+  }
+
+  /** Every movement of money, for audits and tests. */
+  ledger(): ChargeRow[] {
+    return this.db
+      .prepare<[], ChargeRow>('SELECT key, kind, amount, currency, ref FROM ledger')
+      .all();
+  }
+
+  close(): void {
+    this.db.close();
+  }
+
+  private find(key: string): ChargeRow | undefined {
+    return this.db
+      .prepare<[string], ChargeRow>(
+        'SELECT key, kind, amount, currency, ref FROM ledger WHERE key = ?',
+      )
+      .get(key);
+  }
+
+  /** Inserts once per key; a concurrent duplicate keeps the first row's reference. */
+  private record(key: string, kind: ChargeRow['kind'], amount: Money, ref: string): string {
+    this.db
+      .prepare(
+        'INSERT OR IGNORE INTO ledger (key, kind, amount, currency, ref) VALUES (?, ?, ?, ?, ?)',
+      )
+      .run(key, kind, amount.amount, amount.currency, ref);
+    return this.find(key)?.ref ?? ref;
+  }
+}
