@@ -26,6 +26,7 @@ export class SimulatedPaymentGateway implements PaymentGateway {
     fs.mkdirSync(dataDir, { recursive: true });
     this.db = new Database(path.join(dataDir, 'payment-gateway.sqlite'), { timeout: 10_000 });
     this.db.pragma('journal_mode = WAL');
+    this.db.pragma('synchronous = NORMAL');
     this.db.exec(`CREATE TABLE IF NOT EXISTS ledger (
       key TEXT PRIMARY KEY, kind TEXT NOT NULL, amount INTEGER NOT NULL,
       currency TEXT NOT NULL, ref TEXT NOT NULL)`);
