@@ -1,0 +1,260 @@
+import type { CommandHandler } from '../commands/command-handler.js';
+import type { CommandContext } from '../commands/command-result.js';
+import { inventoryAggregate } from '../commands/inventory.js';
+import { orderAggregate, type OrderState } from '../commands/order.js';
+import { paymentAggregate } from '../commands/payment.js';
+import { promotionAggregate } from '../commands/promotion.js';
+import { isAppError } from '../errors.js';
+import type { Clock } from '../events/envelope.js';
+import { inventoryStream } from '../events/inventory.js';
+import { subtract } from '../events/money.js';
+import { orderStream, type OrderRefunded, type RejectionReason } from '../events/order.js';
+import { paymentStream } from '../events/payment.js';
+import { promotionStream } from '../events/promotion.js';
+import type { RecordedEvent } from '../stores/event-store.js';
+import { GatewayTimeoutError, withTimeout, type PaymentGateway } from './payment-gateway.js';
+import type { ProcessDefinition } from './process-runner.js';
+
+export interface FulfilmentDeps {
+  readonly handler: CommandHandler;
+  readonly gateway: PaymentGateway;
+  readonly clock: Clock;
+  /** How long a capture may take before the order is rejected with PAYMENT_TIMEOUT. */
+  readonly paymentTimeoutMs: number;
+  /** How long stock stays reserved for an order that is not confirmed. */
+  readonly reservationTtlMs: number;
+}
+
+type Placed = Exclude<OrderState, { status: 'absent' }>;
+
+export const FULFILMENT = 'order-fulfilment';
+
+/**
+ * OrderPlaced -> redeem coupon -> reserve every line -> capture payment ->
+ * commit stock -> OrderConfirmed; any failure -> OrderRejected, and rejected or
+ * cancelled orders get their stock, coupon and money back.
+ *
+ * Every trigger re-reads the order and does the next steps its state calls
+ * for. Each step is idempotent per order (reservation, redemption and capture
+ * are keyed by the order id), so handling an event twice, or after a crash
+ * between any two steps, finishes the work without repeating an effect.
+ */
+export function orderFulfilment(deps: FulfilmentDeps): ProcessDefinition {
+  const { handler, clock } = deps;
+  const now = () => clock().toISOString();
+
+  async function advance(trigger: RecordedEvent): Promise<void> {
+    const orderId = trigger.streamId.slice('order-'.length);
+    const context: CommandContext = {
+      actor: `system:${FULFILMENT}`,
+      causationId: trigger.eventId,
+      ...(typeof trigger.metadata.correlationId === 'string'
+        ? { correlationId: trigger.metadata.correlationId }
+        : {}),
+    };
+    const { state } = await handler.load(orderAggregate, orderStream(orderId));
+    if (state.status === 'absent') return;
+    if (state.status === 'pending') await fulfil(orderId, state, context);
+    else if (state.status === 'rejected' || state.status === 'cancelled') {
+      await compensate(orderId, state, context);
+    }
+    if (trigger.type === 'OrderRefunded') {
+      await refund(orderId, (trigger.data as OrderRefunded['data']).refundId, trigger, context);
+    }
+  }
+
+  async function fulfil(orderId: string, order: Placed, context: CommandContext) {
+    if (order.coupon) {
+      try {
+        await handler.handle(
+          promotionAggregate,
+          promotionStream(order.coupon.promotionId),
+          { type: 'Redeem', orderId, at: now() },
+          context,
+        );
+      } catch (error) {
+        if (!isAppError(error)) throw error;
+        return decide(
+          orderId,
+          { type: 'RejectOrder', reason: 'COUPON_EXHAUSTED', rejectedAt: now() },
+          context,
+        );
+      }
+    }
+
+    const expiresAt = new Date(clock().getTime() + deps.reservationTtlMs).toISOString();
+    const reserved = await Promise.all(
+      order.lines.map(async (line) => {
+        const stream = inventoryStream(line.productId);
+        await handler.handle(
+          inventoryAggregate,
+          stream,
+          {
+            type: 'ReserveStock',
+            productId: line.productId,
+            reservationId: orderId,
+            quantity: line.quantity,
+            expiresAt,
+          },
+          context,
+        );
+        const { state } = await handler.load(inventoryAggregate, stream);
+        const status = state.reservations[orderId]?.status;
+        return status === 'held' || status === 'committed';
+      }),
+    );
+    if (!reserved.every(Boolean)) return reject(orderId, 'OUT_OF_STOCK', context);
+
+    const payment = await capture(orderId, order, context);
+    if (payment !== 'captured') return reject(orderId, payment, context);
+
+    for (const line of order.lines) {
+      try {
+        await handler.handle(
+          inventoryAggregate,
+          inventoryStream(line.productId),
+          { type: 'CommitReservation', productId: line.productId, reservationId: orderId },
+          context,
+        );
+      } catch (error) {
+        // The reservation expired while payment was under way.
+        if (isAppError(error) && error.code === 'RESERVATION_NOT_HELD') {
+          return reject(orderId, 'PAYMENT_TIMEOUT', context);
+        }
+        throw error;
+      }
+    }
+    await decide(orderId, { type: 'ConfirmOrder', confirmedAt: now() }, context);
+  }
+
+  async function capture(
+    orderId: string,
+    order: Placed,
+    context: CommandContext,
+  ): Promise<'captured' | RejectionReason> {
+    const stream = paymentStream(orderId);
+    const known = (await handler.load(paymentAggregate, stream)).state;
+    if (known.status === 'captured') return 'captured';
+    if (known.status === 'declined') return 'PAYMENT_DECLINED';
+    let outcome;
+    try {
+      outcome = await withTimeout('capture', deps.paymentTimeoutMs, (signal) =>
+        deps.gateway.capture(
+          { idempotencyKey: orderId, amount: order.totals.total, token: order.payment.token },
+          signal,
+        ),
+      );
+    } catch (error) {
+      if (error instanceof GatewayTimeoutError) return 'PAYMENT_TIMEOUT';
+      throw error;
+    }
+    await handler.handle(
+      paymentAggregate,
+      stream,
+      { type: 'RecordCapture', orderId, amount: order.totals.total, outcome, at: now() },
+      context,
+    );
+    return outcome.kind === 'captured' ? 'captured' : 'PAYMENT_DECLINED';
+  }
+
+  async function compensate(orderId: string, order: Placed, context: CommandContext) {
+    const reason = order.status === 'rejected' ? 'ORDER_REJECTED' : 'ORDER_CANCELLED';
+    await Promise.all(
+      order.lines.map(async (line) => {
+        const stream = inventoryStream(line.productId);
+        const { state } = await handler.load(inventoryAggregate, stream);
+        const status = state.reservations[orderId]?.status;
+        if (status === 'held') {
+          await handler.handle(
+            inventoryAggregate,
+            stream,
+            {
+              type: 'ReleaseReservation',
+              productId: line.productId,
+              reservationId: orderId,
+              reason,
+            },
+            context,
+          );
+        } else if (status === 'committed') {
+          await handler.handle(
+            inventoryAggregate,
+            stream,
+            { type: 'ReturnStock', productId: line.productId, reservationId: orderId },
+            context,
+          );
+        }
+      }),
+    );
+    if (order.coupon) {
+      await handler.handle(
+        promotionAggregate,
+        promotionStream(order.coupon.promotionId),
+        { type: 'RevertRedemption', orderId, reason, at: now() },
+        context,
+      );
+    }
+    const { state: payment } = await handler.load(paymentAggregate, paymentStream(orderId));
+    if (payment.status === 'captured') {
+      const due = subtract(payment.captured, payment.refunded);
+      if (due.amount > 0)
+        await pay(orderId, `${orderId}:${reason}`, due, payment.gatewayRef, context);
+    }
+  }
+
+  async function refund(
+    orderId: string,
+    refundId: string,
+    trigger: RecordedEvent,
+    context: CommandContext,
+  ) {
+    const { state: payment } = await handler.load(paymentAggregate, paymentStream(orderId));
+    if (payment.status !== 'captured' || payment.refundIds.includes(refundId)) return;
+    const amount = (trigger.data as OrderRefunded['data']).amount;
+    await pay(orderId, refundId, amount, payment.gatewayRef, context);
+  }
+
+  async function pay(
+    orderId: string,
+    refundId: string,
+    amount: OrderRefunded['data']['amount'],
+    captureRef: string,
+    context: CommandContext,
+  ) {
+    const { gatewayRef } = await withTimeout('refund', deps.paymentTimeoutMs, (signal) =>
+      deps.gateway.refund({ idempotencyKey: refundId, captureRef, amount }, signal),
+    );
+    await handler.handle(
+      paymentAggregate,
+      paymentStream(orderId),
+      { type: 'RecordRefund', refundId, amount, gatewayRef, at: now() },
+      context,
+    );
+  }
+
+  function reject(orderId: string, reason: RejectionReason, context: CommandContext) {
+    return decide(orderId, { type: 'RejectOrder', reason, rejectedAt: now() }, context);
+  }
+
+  /** Confirms or rejects; an order that moved on meanwhile (cancelled) is left as it is. */
+  async function decide(
+    orderId: string,
+    command:
+      | { type: 'ConfirmOrder'; confirmedAt: string }
+      | { type: 'RejectOrder'; reason: RejectionReason; rejectedAt: string },
+    context: CommandContext,
+  ): Promise<void> {
+    try {
+      await handler.handle(orderAggregate, orderStream(orderId), command, context);
+    } catch (error) {
+      if (!(isAppError(error) && error.code === 'INVALID_TRANSITION')) throw error;
+    }
+  }
+
+  return {
+    name: FULFILMENT,
+    filter: { streamCategories: ['order'] },
+    keyOf: (event) => event.streamId,
+    handle: advance,
+  };
+}
