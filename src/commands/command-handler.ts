@@ -1,5 +1,5 @@
 import { AppError } from '../errors.js';
-import { newEventId } from '../events/event-ids.js';
+import { derivedEventId, newEventId } from '../events/event-ids.js';
 import type { Clock, DomainEvent, EventMetadata, IdGenerator } from '../events/envelope.js';
 import { comparePositions } from '../stores/position.js';
 import {
@@ -11,7 +11,7 @@ import type { SnapshotStore } from '../stores/snapshot-store.js';
 import { AggregateLoader, type LoadedAggregate, type Upcast } from './aggregate-loader.js';
 import type { AppendedEvent, CommandContext, CommandResult } from './command-result.js';
 import type { Aggregate } from './decider.js';
-import { IdempotentCommands } from './idempotency.js';
+import { RunOnce } from './run-once.js';
 import { KeyedQueue } from './keyed-queue.js';
 
 export interface CommandHandlerDeps {
@@ -54,7 +54,7 @@ export function createCommandHandler(deps: CommandHandlerDeps): CommandHandler {
   const sleep = deps.sleep ?? defaultSleep;
   const loader = new AggregateLoader(deps.eventStore, deps.snapshots, deps.upcast, deps.cacheSize);
   const queue = new KeyedQueue();
-  const idempotent = new IdempotentCommands(deps.eventStore, newId);
+  const once = new RunOnce(deps.eventStore, newId);
 
   async function decideAndAppend<S, C, E extends DomainEvent>(
     aggregate: Aggregate<S, C, E>,
@@ -171,22 +171,25 @@ export function createCommandHandler(deps: CommandHandlerDeps): CommandHandler {
       loader.remember(aggregate, streamId, loaded);
       return { state: loaded.state, revision: loaded.revision };
     },
-    handle(aggregate, streamId, command, context) {
+    handle<S, C, E extends DomainEvent>(
+      aggregate: Aggregate<S, C, E>,
+      streamId: string,
+      command: C,
+      context: CommandContext,
+    ): Promise<CommandResult<E>> {
       const run = (eventIdFor: (index: number) => string) =>
         queue.run(streamId, () =>
           decideAndAppend(aggregate, streamId, command, context, eventIdFor),
         );
       const key = context.idempotencyKey;
       if (!key) return run(() => newId());
-      return idempotent.run(
-        key,
-        { streamId, command },
-        {
-          execute: run,
-          findEarlierRun: (eventIdFor, claimPosition) =>
-            findEarlierRun(streamId, eventIdFor, claimPosition),
-        },
-      ) as Promise<CommandResult<never>>;
+      return once.run(key, { streamId, command }, async ({ seed, claimPosition }) => {
+        const eventIdFor = (index: number) => derivedEventId(seed, index);
+        return (
+          (await findEarlierRun<typeof command & never>(streamId, eventIdFor, claimPosition)) ??
+          (await run(eventIdFor))
+        );
+      });
     },
   };
 }

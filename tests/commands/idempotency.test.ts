@@ -1,5 +1,5 @@
 import { createCommandHandler } from '../../src/commands/command-handler.js';
-import { COMPLETED } from '../../src/commands/idempotency.js';
+import { COMPLETED } from '../../src/commands/run-once.js';
 import type { EventStore } from '../../src/stores/event-store.js';
 import { counter } from '../support/counter-aggregate.js';
 import { openTempStore, type TempStore } from '../support/temp-store.js';
