@@ -12,6 +12,15 @@ const schema = z.object({
     .string()
     .regex(/^mongodb(\+srv)?:\/\//, 'must start with mongodb:// or mongodb+srv://')
     .optional(),
+  ADMIN_EMAIL: z.email().optional(),
+  ADMIN_PASSWORD: z.string().min(8, 'must be at least 8 characters').optional(),
+  JWT_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
+  PAYMENT_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(10_000),
+  RESERVATION_TTL_MS: z.coerce
+    .number()
+    .int()
+    .min(1000)
+    .default(15 * 60_000),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
@@ -20,6 +29,11 @@ export interface Config {
   readonly dataDir: string;
   readonly eventStoreUrl: string | undefined;
   readonly mongoUrl: string | undefined;
+  readonly adminEmail: string | undefined;
+  readonly adminPassword: string | undefined;
+  readonly jwtSecret: string | undefined;
+  readonly paymentTimeoutMs: number;
+  readonly reservationTtlMs: number;
   readonly logLevel: z.infer<typeof schema>['LOG_LEVEL'];
 }
 
@@ -34,6 +48,9 @@ export class ConfigError extends Error {
 export function loadConfig(env: NodeJS.ProcessEnv): Config {
   const present = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== ''));
   const parsed = schema.safeParse(present);
+  if (present.ADMIN_EMAIL !== undefined && present.ADMIN_PASSWORD === undefined) {
+    throw new ConfigError('Invalid configuration: ADMIN_PASSWORD must be set with ADMIN_EMAIL');
+  }
   if (!parsed.success) {
     const problems = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`);
     throw new ConfigError(`Invalid configuration: ${problems.join('; ')}`);
@@ -44,6 +61,11 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
     dataDir: path.resolve(c.DATA_DIR),
     eventStoreUrl: c.EVENTSTORE_URL,
     mongoUrl: c.MONGODB_URL,
+    adminEmail: c.ADMIN_EMAIL,
+    adminPassword: c.ADMIN_PASSWORD,
+    jwtSecret: c.JWT_SECRET,
+    paymentTimeoutMs: c.PAYMENT_TIMEOUT_MS,
+    reservationTtlMs: c.RESERVATION_TTL_MS,
     logLevel: c.LOG_LEVEL,
   };
 }

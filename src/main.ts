@@ -1,16 +1,19 @@
-import type { Server } from 'node:http';
 import { pino } from 'pino';
-import { createApp } from './api/app.js';
 import { ConfigError, loadConfig } from './config.js';
-import { openEventStore } from './stores/open-event-store.js';
+import { startEngine } from './engine.js';
 
 async function main(): Promise<void> {
   const config = loadConfig(process.env);
   const logger = pino({ level: config.logLevel });
-  const { eventStore, description } = await openEventStore(config);
-  const app = createApp({ eventStore });
-  const server: Server = app.listen(config.port, () => {
-    logger.info({ port: config.port, eventStore: description }, 'commerce engine listening');
+  const engine = await startEngine(config, logger);
+  if (engine.generatedStaffLogin) {
+    const { email, password } = engine.generatedStaffLogin;
+    process.stderr.write(
+      `\nStaff account created: ${email} / ${password}\n(stored in ${config.dataDir}/admin-password; set ADMIN_EMAIL and ADMIN_PASSWORD to choose your own)\n\n`,
+    );
+  }
+  const server = engine.app.listen(config.port, () => {
+    logger.info({ port: config.port, eventStore: engine.description }, 'commerce engine listening');
   });
 
   let stopping = false;
@@ -19,22 +22,27 @@ async function main(): Promise<void> {
     stopping = true;
     logger.info({ signal }, 'shutting down');
     server.close(() => {
-      eventStore.close().then(
+      engine.close().then(
         () => process.exit(0),
         (error: unknown) => {
-          logger.error({ err: error }, 'event store did not close cleanly');
+          logger.error({ err: error }, 'engine did not stop cleanly');
           process.exit(1);
         },
       );
     });
+    server.closeIdleConnections();
   };
   process.on('SIGTERM', () => stop('SIGTERM'));
   process.on('SIGINT', () => stop('SIGINT'));
 }
 
 main().catch((error: unknown) => {
-  process.stderr.write(
-    `${error instanceof ConfigError ? error.message : error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
-  );
+  const message =
+    error instanceof ConfigError
+      ? error.message
+      : error instanceof Error
+        ? (error.stack ?? error.message)
+        : String(error);
+  process.stderr.write(`${message}\n`);
   process.exit(1);
 });

@@ -1,36 +1,74 @@
-import express, { type Express } from 'express';
-import type { EventStore } from '../stores/event-store.js';
+import express, { type Express, type Request } from 'express';
+import helmet from 'helmet';
+import type { Logger } from 'pino';
+import { pinoHttp } from 'pino-http';
+import { v7 as uuidv7 } from 'uuid';
+import { AppError } from '../errors.js';
+import type { ApiDeps } from './api-deps.js';
+import type { Principal } from './auth/principal.js';
+import { OpenApiRegistry } from './openapi.js';
+import { problemMiddleware } from './problem.js';
+import type { RouteDeps } from './route.js';
+import { identityRoutes } from './routes/identity-routes.js';
+import { healthRoutes } from './routes/health-routes.js';
 
-export interface AppDeps {
-  readonly eventStore: EventStore;
-}
+export const BODY_LIMIT = '64kb';
 
-/** The HTTP app. Routes are thin: validate, build a command, handle, respond. */
-export function createApp(deps: AppDeps): Express {
+const correlationHeader = /^[A-Za-z0-9._:-]{1,100}$/;
+const hasBody = (req: Request) =>
+  req.headers['transfer-encoding'] !== undefined || Number(req.headers['content-length'] ?? 0) > 0;
+
+/** The HTTP app. Routes are thin: validate -> build command -> handle -> respond. */
+export function createApp(deps: ApiDeps, logger: Logger): Express {
   const app = express();
   app.disable('x-powered-by');
-
-  app.get('/healthz', (_req, res) => {
-    res.json({ status: 'ok' });
+  app.set('trust proxy', 'loopback');
+  app.use(helmet());
+  app.use(
+    pinoHttp({
+      logger,
+      genReqId: (req, res) => {
+        const given = req.headers['x-correlation-id'];
+        const id = typeof given === 'string' && correlationHeader.test(given) ? given : uuidv7();
+        res.setHeader('X-Correlation-Id', id);
+        return id;
+      },
+      customProps: (req) => ({ correlationId: (req as { id?: unknown }).id }),
+      redact: ['req.headers.authorization', 'req.headers.cookie', 'res.headers["set-cookie"]'],
+    }),
+  );
+  app.use((req, _res, next) => {
+    if (hasBody(req) && !req.is('application/json')) {
+      next(new AppError('UNSUPPORTED_MEDIA_TYPE', 'Send the body as application/json'));
+    } else next();
   });
+  app.use(express.json({ limit: BODY_LIMIT, strict: true, type: 'application/json' }));
 
-  app.get('/readyz', async (_req, res) => {
-    try {
-      const head = await deps.eventStore.headPosition();
-      res.json({ status: 'ready', eventStore: { headPosition: head ?? null } });
-    } catch (error) {
-      res
-        .status(503)
-        .type('application/problem+json')
-        .json({
-          type: 'about:blank',
-          title: 'Not ready',
-          status: 503,
-          code: 'NOT_READY',
-          detail: `Event store unreachable: ${error instanceof Error ? error.message : String(error)}`,
-        });
-    }
+  const router = express.Router();
+  const registry = new OpenApiRegistry();
+  const routeDeps: RouteDeps = {
+    router,
+    registry,
+    once: deps.once,
+    authenticate: async (req): Promise<Principal | undefined> => {
+      const header = req.get('Authorization');
+      if (header === undefined) return undefined;
+      const match = /^Bearer ([A-Za-z0-9._~+/-]+=*)$/.exec(header);
+      const principal = match?.[1] ? await deps.tokens.verify(match[1]) : undefined;
+      if (!principal)
+        throw new AppError('UNAUTHENTICATED', 'The access token is invalid or expired');
+      return principal;
+    },
+  };
+  healthRoutes(router, deps);
+  identityRoutes(routeDeps, deps);
+  router.get('/v1/openapi.json', (_req, res) => {
+    res.json(registry.document({ title: 'Commerce engine API', version: '1' }));
   });
-
+  app.use(router);
+  app.use((req, _res, next) =>
+    next(new AppError('NOT_FOUND', `No route for ${req.method} ${req.path}`)),
+  );
+  app.use(problemMiddleware(logger));
   return app;
 }

@@ -65,6 +65,13 @@ export function createCommandHandler(deps: CommandHandlerDeps): CommandHandler {
   ): Promise<CommandResult<E>> {
     for (let attempt = 1; ; attempt++) {
       const loaded = await loader.load(aggregate, streamId);
+      if (context.expectedRevision !== undefined && context.expectedRevision !== loaded.revision) {
+        throw new AppError(
+          'PRECONDITION_FAILED',
+          `${streamId} is at revision ${loaded.revision}, not ${context.expectedRevision}`,
+          { revision: loaded.revision },
+        );
+      }
       const decided = aggregate.decider.decide(command, loaded.state);
       if (decided.length === 0) {
         return { events: [], nextRevision: loaded.revision, position: undefined };

@@ -21,4 +21,6 @@ export interface CommandContext {
   readonly causationId?: string;
   /** Runs the command at most once for this key; repeats get the first result. */
   readonly idempotencyKey?: string;
+  /** The stream must be at this revision (If-Match), else PRECONDITION_FAILED. */
+  readonly expectedRevision?: number;
 }

@@ -170,6 +170,26 @@ describe('command handler', () => {
     ).rejects.toMatchObject({ code: 'INVALID_TRANSITION' });
   });
 
+  it('checks an expected revision (If-Match) before deciding', async () => {
+    const handler = handlerFor();
+    await handler.handle(counter, 'counter-m', { type: 'Increment', by: 1 }, { actor });
+    await expect(
+      handler.handle(
+        counter,
+        'counter-m',
+        { type: 'Increment', by: 1 },
+        { actor, expectedRevision: 5 },
+      ),
+    ).rejects.toMatchObject({ code: 'PRECONDITION_FAILED', details: { revision: 0 } });
+    const ok = await handler.handle(
+      counter,
+      'counter-m',
+      { type: 'Close' },
+      { actor, expectedRevision: 0 },
+    );
+    expect(ok.nextRevision).toBe(1);
+  });
+
   describe('snapshots', () => {
     it('saves a snapshot every N events and loads from it, reading only what follows', async () => {
       const handler = handlerFor();

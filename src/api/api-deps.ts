@@ -1,0 +1,20 @@
+import type { CommandHandler } from '../commands/command-handler.js';
+import type { RunOnce } from '../commands/run-once.js';
+import type { Clock } from '../events/envelope.js';
+import type { OrderDecisions } from '../processes/order-decisions.js';
+import type { EventStore } from '../stores/event-store.js';
+import type { LoginLimiter } from './auth/login-limiter.js';
+import type { AccessTokens } from './auth/tokens.js';
+
+/** What the HTTP layer is given by the wiring in main.ts. */
+export interface ApiDeps {
+  readonly eventStore: EventStore;
+  readonly handler: CommandHandler;
+  readonly once: RunOnce;
+  readonly tokens: AccessTokens;
+  readonly loginLimiter: LoginLimiter;
+  readonly decisions: OrderDecisions;
+  readonly clock: Clock;
+  /** How long POST /v1/orders waits for the fulfilment decision before answering 202. */
+  readonly orderDecisionWaitMs: number;
+}

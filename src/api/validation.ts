@@ -1,0 +1,18 @@
+import type { z } from 'zod';
+import { AppError } from '../errors.js';
+
+/** Parses a part of the request, or throws a 400 naming every bad field. */
+export function parse<S extends z.ZodType>(
+  schema: S,
+  value: unknown,
+  part: 'body' | 'query' | 'params' | 'headers',
+): z.output<S> {
+  const result = schema.safeParse(value);
+  if (result.success) return result.data;
+  throw new AppError('VALIDATION_FAILED', `The request ${part} is invalid`, {
+    errors: result.error.issues.map((issue) => ({
+      path: [part, ...issue.path.map(String)].join('.'),
+      message: issue.message,
+    })),
+  });
+}

@@ -1,0 +1,110 @@
+import type { Express } from 'express';
+import type { Logger } from 'pino';
+import { createApp } from './api/app.js';
+import { localSecret } from './api/auth/local-secrets.js';
+import { LoginLimiter } from './api/auth/login-limiter.js';
+import { ensureStaffAccount } from './api/auth/staff-account.js';
+import { AccessTokens } from './api/auth/tokens.js';
+import { createCommandHandler, type CommandHandler } from './commands/command-handler.js';
+import { RunOnce } from './commands/run-once.js';
+import type { Config } from './config.js';
+import type { Clock } from './events/envelope.js';
+import { newEventId } from './events/event-ids.js';
+import { SimulatedPaymentGateway } from './gateways/simulated-payment-gateway.js';
+import { EventStoreCheckpoints } from './processes/checkpoints.js';
+import { OrderDecisions } from './processes/order-decisions.js';
+import { orderFulfilment } from './processes/order-fulfilment.js';
+import type { PaymentGateway } from './processes/payment-gateway.js';
+import { runProcess, type RunningProcess } from './processes/process-runner.js';
+import type { EventStore } from './stores/event-store.js';
+import { openEventStore } from './stores/open-event-store.js';
+
+export interface Engine {
+  readonly app: Express;
+  readonly eventStore: EventStore;
+  readonly handler: CommandHandler;
+  readonly fulfilment: RunningProcess;
+  readonly description: string;
+  /** The staff account created from a generated password on first start, to be shown once. */
+  readonly generatedStaffLogin: { email: string; password: string } | undefined;
+  close(): Promise<void>;
+}
+
+export interface EngineOverrides {
+  readonly clock?: Clock;
+  readonly gateway?: PaymentGateway;
+}
+
+const DEFAULT_STAFF_EMAIL = 'admin@commerce.local';
+
+/** Wires the stores, the command side, the fulfilment process and the HTTP app. */
+export async function startEngine(
+  config: Config,
+  logger: Logger,
+  overrides: EngineOverrides = {},
+): Promise<Engine> {
+  const clock = overrides.clock ?? (() => new Date());
+  const { eventStore, snapshots, description } = await openEventStore(config);
+  const handler = createCommandHandler({ eventStore, snapshots, clock });
+  const simulated = overrides.gateway ? undefined : new SimulatedPaymentGateway(config.dataDir);
+  const gateway = overrides.gateway ?? (simulated as PaymentGateway);
+
+  let generatedStaffLogin: Engine['generatedStaffLogin'];
+  if (config.adminEmail && config.adminPassword) {
+    await ensureStaffAccount(handler, clock, config.adminEmail, config.adminPassword);
+  } else {
+    const { value, created } = localSecret(config.dataDir, 'admin-password');
+    if (created) {
+      await ensureStaffAccount(handler, clock, DEFAULT_STAFF_EMAIL, value);
+      generatedStaffLogin = { email: DEFAULT_STAFF_EMAIL, password: value };
+    }
+  }
+
+  const fulfilment = await runProcess(
+    orderFulfilment({
+      handler,
+      gateway,
+      clock,
+      paymentTimeoutMs: config.paymentTimeoutMs,
+      reservationTtlMs: config.reservationTtlMs,
+    }),
+    {
+      eventStore,
+      checkpoints: new EventStoreCheckpoints(eventStore, newEventId),
+      onError: (err, event, attempt) =>
+        logger.warn(
+          { err, streamId: event.streamId, type: event.type, attempt },
+          'fulfilment step failed; retrying',
+        ),
+    },
+  );
+  const decisions = await OrderDecisions.start(eventStore);
+  const app = createApp(
+    {
+      eventStore,
+      handler,
+      once: new RunOnce(eventStore, newEventId),
+      tokens: new AccessTokens(config.jwtSecret ?? localSecret(config.dataDir, 'jwt-secret').value),
+      loginLimiter: new LoginLimiter(),
+      decisions,
+      clock,
+      orderDecisionWaitMs: 2000,
+    },
+    logger,
+  );
+
+  return {
+    app,
+    eventStore,
+    handler,
+    fulfilment,
+    description,
+    generatedStaffLogin,
+    async close() {
+      decisions.stop();
+      await fulfilment.stop();
+      simulated?.close();
+      await eventStore.close();
+    },
+  };
+}
