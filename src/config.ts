@@ -16,6 +16,7 @@ const schema = z.object({
   ADMIN_PASSWORD: z.string().min(8, 'must be at least 8 characters').optional(),
   JWT_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
   PAYMENT_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(10_000),
+  GATEWAY_LATENCY_MS: z.coerce.number().int().min(0).max(600_000).default(0),
   RESERVATION_TTL_MS: z.coerce
     .number()
     .int()
@@ -34,6 +35,8 @@ export interface Config {
   readonly jwtSecret: string | undefined;
   readonly paymentTimeoutMs: number;
   readonly reservationTtlMs: number;
+  /** Simulated card processor: how long each capture takes. */
+  readonly gatewayLatencyMs: number;
   readonly logLevel: z.infer<typeof schema>['LOG_LEVEL'];
 }
 
@@ -66,6 +69,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
     jwtSecret: c.JWT_SECRET,
     paymentTimeoutMs: c.PAYMENT_TIMEOUT_MS,
     reservationTtlMs: c.RESERVATION_TTL_MS,
+    gatewayLatencyMs: c.GATEWAY_LATENCY_MS,
     logLevel: c.LOG_LEVEL,
   };
 }

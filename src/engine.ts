@@ -46,7 +46,9 @@ export async function startEngine(
   const clock = overrides.clock ?? (() => new Date());
   const { eventStore, snapshots, description } = await openEventStore(config);
   const handler = createCommandHandler({ eventStore, snapshots, clock });
-  const simulated = overrides.gateway ? undefined : new SimulatedPaymentGateway(config.dataDir);
+  const simulated = overrides.gateway
+    ? undefined
+    : new SimulatedPaymentGateway(config.dataDir, config.gatewayLatencyMs);
   const gateway = overrides.gateway ?? (simulated as PaymentGateway);
 
   let generatedStaffLogin: Engine['generatedStaffLogin'];

@@ -22,7 +22,10 @@ interface ChargeRow {
 export class SimulatedPaymentGateway implements PaymentGateway {
   private readonly db: Database.Database;
 
-  constructor(dataDir: string) {
+  constructor(
+    dataDir: string,
+    private readonly latencyMs = 0,
+  ) {
     fs.mkdirSync(dataDir, { recursive: true });
     this.db = new Database(path.join(dataDir, 'payment-gateway.sqlite'), { timeout: 10_000 });
     this.db.pragma('journal_mode = WAL');
@@ -37,6 +40,7 @@ export class SimulatedPaymentGateway implements PaymentGateway {
     signal?: AbortSignal,
   ): Promise<CaptureOutcome> {
     const key = `capture:${request.idempotencyKey}`;
+    if (this.latencyMs > 0) await delay(this.latencyMs, signal);
     const known = this.find(key);
     if (known)
       return known.kind === 'captured'
@@ -96,4 +100,14 @@ export class SimulatedPaymentGateway implements PaymentGateway {
       .run(key, kind, amount.amount, amount.currency, ref);
     return this.find(key)?.ref ?? ref;
   }
+}
+
+function delay(ms: number, signal: AbortSignal | undefined): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(resolve, ms);
+    signal?.addEventListener('abort', () => {
+      clearTimeout(timer);
+      reject(signal.reason);
+    });
+  });
 }
