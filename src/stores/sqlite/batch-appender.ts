@@ -3,6 +3,7 @@ import type { SqliteDatabase } from './sqlite-database.js';
 import type { AppendOutcome, AppendRequest, SnapshotWrite } from './writer-protocol.js';
 
 interface StoredEvent {
+  stream_id: string;
   revision: number;
   position: number;
 }
@@ -13,19 +14,28 @@ interface StoredEvent {
  * append. Runs on the writer thread.
  */
 export function createBatchAppender(db: SqliteDatabase) {
-  const currentRevision = db
-    .prepare<[string], number>('SELECT revision FROM streams WHERE stream_id = ?')
+  const maxRevision = db
+    .prepare<[string], number | null>('SELECT max(revision) FROM events WHERE stream_id = ?')
     .pluck();
-  const storedEvent = db.prepare<[string, string], StoredEvent>(
-    'SELECT revision, position FROM events WHERE stream_id = ? AND event_id = ?',
+  const dataVersion = db.prepare<[], number>('PRAGMA data_version').pluck();
+  // Stream revisions as this connection last wrote them. data_version changes
+  // only when another connection commits, so while it holds still (checked
+  // under the write lock) the cache is exact; otherwise it is dropped.
+  const revisions = new Map<string, number>();
+  let seenVersion = -1;
+  const currentRevision = (streamId: string): number | undefined => {
+    const cached = revisions.get(streamId);
+    if (cached !== undefined) return cached;
+    return maxRevision.get(streamId) ?? undefined;
+  };
+  // Event ids are UUIDs, unique across the log: the index on them alone stays
+  // small and, for time-ordered v7 ids, is written at its end.
+  const storedEvent = db.prepare<[string], StoredEvent>(
+    'SELECT stream_id, revision, position FROM events WHERE event_id = ?',
   );
   const insertEvent = db.prepare(
     `INSERT INTO events (stream_id, category, revision, event_id, type, data, metadata, recorded_at)
      VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
-  );
-  const saveRevision = db.prepare(
-    `INSERT INTO streams (stream_id, revision) VALUES (?, ?)
-     ON CONFLICT (stream_id) DO UPDATE SET revision = excluded.revision`,
   );
   const saveSnapshot = db.prepare(
     `INSERT INTO snapshots (stream_id, revision, version, state) VALUES (?, ?, ?, ?)
@@ -36,14 +46,22 @@ export function createBatchAppender(db: SqliteDatabase) {
 
   function appendOne(request: AppendRequest, recordedAt: string): AppendOutcome {
     const { streamId, events } = request;
-    const actual = currentRevision.get(streamId);
-    const stored = events.map((e) => storedEvent.get(streamId, e.eventId));
-    if (stored.every((s) => s !== undefined)) {
-      const last = stored.reduce((a, b) => (b.revision > a.revision ? b : a));
-      return { kind: 'appended', nextRevision: last.revision, position: last.position };
-    }
-    if (stored.some((s) => s !== undefined) || !revisionMatches(request.expectedRevision, actual)) {
-      return { kind: 'conflict', actual: actual ?? 'no_stream' };
+    const actual = currentRevision(streamId);
+    const expected = request.expectedRevision;
+    // A retry of a stored append can never match the current revision, so ids
+    // need checking only on a mismatch or when the expectation is loose.
+    const exactMatch = typeof expected === 'number' || expected === 'no_stream';
+    if (!exactMatch || !revisionMatches(expected, actual)) {
+      const stored = events.map((e) => storedEvent.get(e.eventId));
+      const elsewhere = stored.find((s) => s !== undefined && s.stream_id !== streamId);
+      if (elsewhere) return failed(`event id already stored in ${elsewhere.stream_id}`);
+      if (stored.every((s) => s !== undefined)) {
+        const last = stored.reduce((a, b) => (b.revision > a.revision ? b : a));
+        return { kind: 'appended', nextRevision: last.revision, position: last.position };
+      }
+      if (stored.some((s) => s !== undefined) || !revisionMatches(expected, actual)) {
+        return { kind: 'conflict', actual: actual ?? 'no_stream' };
+      }
     }
     const category = streamCategory(streamId);
     let revision = actual ?? -1;
@@ -62,12 +80,15 @@ export function createBatchAppender(db: SqliteDatabase) {
       );
       position = Number(info.lastInsertRowid);
     }
-    saveRevision.run(streamId, revision);
+    revisions.set(streamId, revision);
     return { kind: 'appended', nextRevision: revision, position };
   }
 
   const writeBatch = db.transaction(
     (appends: readonly AppendRequest[], snapshots: readonly SnapshotWrite[]) => {
+      const version = dataVersion.get() ?? 0;
+      if (version !== seenVersion || revisions.size > 100_000) revisions.clear();
+      seenVersion = version;
       const recordedAt = new Date().toISOString();
       const outcomes = appends.map((a) => appendOne(a, recordedAt));
       for (const s of snapshots) saveSnapshot.run(s.streamId, s.revision, s.version, s.state);
@@ -82,6 +103,7 @@ export function createBatchAppender(db: SqliteDatabase) {
     try {
       return writeBatch.immediate(appends, snapshots);
     } catch (error) {
+      revisions.clear();
       if (appends.length <= 1) throw error;
       // One bad append must not fail the others: retry each on its own.
       return appends.map((a) => {

@@ -35,15 +35,16 @@ export function createEventReader(db: SqliteDatabase) {
     `SELECT ${COLUMNS} FROM events WHERE stream_id = ? AND revision <= ? ORDER BY revision DESC LIMIT ?`,
   );
   const revision = db
-    .prepare<[string], number>('SELECT revision FROM streams WHERE stream_id = ?')
+    .prepare<[string], number | null>('SELECT max(revision) FROM events WHERE stream_id = ?')
     .pluck();
   const head = db.prepare<[], number>('SELECT max(position) FROM events').pluck();
   const streams = db.prepare<
     [string, string, string, number],
     { stream_id: string; revision: number }
   >(
-    `SELECT stream_id, revision FROM streams
-     WHERE stream_id >= ? AND stream_id < ? AND stream_id > ? ORDER BY stream_id LIMIT ?`,
+    `SELECT stream_id, max(revision) AS revision FROM events
+     WHERE stream_id >= ? AND stream_id < ? AND stream_id > ?
+     GROUP BY stream_id ORDER BY stream_id LIMIT ?`,
   );
   const allStatements = new Map<string, ReturnType<typeof db.prepare<unknown[], EventRow>>>();
 
@@ -96,7 +97,7 @@ export function createEventReader(db: SqliteDatabase) {
         .map(toRecorded);
     },
     streamRevision(streamId: string): number | undefined {
-      return revision.get(streamId);
+      return revision.get(streamId) ?? undefined;
     },
     headPosition(): number | undefined {
       return head.get() ?? undefined;

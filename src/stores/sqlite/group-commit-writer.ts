@@ -8,20 +8,20 @@ import type {
 } from './writer-protocol.js';
 
 interface Pending {
-  readonly request: AppendRequest;
   readonly resolve: (outcome: AppendOutcome) => void;
   readonly reject: (error: Error) => void;
 }
 
 /**
- * Group commit: at most one batch is with the writer thread at a time; appends
- * that arrive meanwhile wait and go together in the next batch, sharing its
- * transaction and fsync.
+ * The main thread's side of group commit: appends made in one tick travel to
+ * the writer thread in one message; the writer commits whatever has queued up
+ * in one transaction and fsync, and answers each append with its own outcome.
  */
 export class GroupCommitWriter {
-  private queue: Pending[] = [];
+  private readonly pending = new Map<number, Pending>();
+  private outbox: { id: number; request: AppendRequest }[] = [];
   private snapshots: SnapshotWrite[] = [];
-  private inFlight: { id: number; items: Pending[] } | undefined;
+  private scheduled = false;
   private nextId = 1;
   private failure: Error | undefined;
   private closing: Promise<void> | undefined;
@@ -36,7 +36,7 @@ export class GroupCommitWriter {
       worker.on('message', (message: FromWriter) => {
         if (message.kind === 'ready') resolve();
         else if (message.kind === 'open-failed') reject(new Error(message.message));
-        else this.receive(message);
+        else if (message.kind === 'written') this.receive(message.outcomes);
       });
       worker.on('error', (error) => {
         reject(error);
@@ -54,65 +54,56 @@ export class GroupCommitWriter {
     if (this.failure) return Promise.reject(this.failure);
     if (this.closing) return Promise.reject(new Error('the event store is closed'));
     return new Promise((resolve, reject) => {
-      this.queue.push({ request, resolve, reject });
-      this.flush();
+      const id = this.nextId++;
+      this.pending.set(id, { resolve, reject });
+      this.outbox.push({ id, request });
+      this.schedule();
     });
   }
 
-  /** Snapshots ride along with the next batch; losing one costs only a longer load. */
+  /** Snapshots ride along with the next write; losing one costs only a longer load. */
   saveSnapshot(snapshot: SnapshotWrite): void {
     if (this.failure || this.closing) return;
     this.snapshots.push(snapshot);
-    this.flush();
+    this.schedule();
   }
 
   close(): Promise<void> {
     this.closing ??= (async () => {
       await this.ready.catch(() => undefined);
-      if (this.inFlight || this.queue.length > 0) {
+      if (this.pending.size > 0 || this.scheduled) {
         await new Promise<void>((resolve) => (this.whenIdle = resolve));
       }
       if (this.failure) return;
-      const closed = new Promise<void>((resolve) => this.worker.once('exit', () => resolve()));
+      const exited = new Promise<void>((resolve) => this.worker.once('exit', () => resolve()));
       this.post({ kind: 'close' });
-      await closed;
+      await exited;
     })();
     return this.closing;
   }
 
-  private flush(): void {
-    if (this.inFlight || this.failure) return;
-    if (this.queue.length === 0 && this.snapshots.length === 0) {
-      this.whenIdle?.();
-      return;
-    }
-    const items = this.queue;
-    const snapshots = this.snapshots;
-    this.queue = [];
-    this.snapshots = [];
-    this.inFlight = { id: this.nextId++, items };
-    this.post({
-      kind: 'batch',
-      id: this.inFlight.id,
-      appends: items.map((i) => i.request),
-      snapshots,
+  private schedule(): void {
+    if (this.scheduled) return;
+    this.scheduled = true;
+    queueMicrotask(() => {
+      this.scheduled = false;
+      if (this.failure) return;
+      const appends = this.outbox;
+      const snapshots = this.snapshots;
+      this.outbox = [];
+      this.snapshots = [];
+      if (appends.length > 0 || snapshots.length > 0)
+        this.post({ kind: 'write', appends, snapshots });
     });
   }
 
-  private receive(message: FromWriter): void {
-    if (message.kind !== 'batch' && message.kind !== 'batch-failed') return;
-    const batch = this.inFlight;
-    if (!batch || batch.id !== message.id) return;
-    this.inFlight = undefined;
-    if (message.kind === 'batch') {
-      batch.items.forEach((item, i) =>
-        item.resolve(message.outcomes[i] ?? { kind: 'failed', message: 'no outcome' }),
-      );
-      this.onCommitted();
-    } else {
-      for (const item of batch.items) item.reject(new Error(message.message));
+  private receive(outcomes: readonly { id: number; outcome: AppendOutcome }[]): void {
+    for (const { id, outcome } of outcomes) {
+      this.pending.get(id)?.resolve(outcome);
+      this.pending.delete(id);
     }
-    this.flush();
+    this.onCommitted();
+    if (this.pending.size === 0 && !this.scheduled) this.whenIdle?.();
   }
 
   private post(message: ToWriter): void {
@@ -122,10 +113,9 @@ export class GroupCommitWriter {
   private fail(error: Error): void {
     if (this.failure) return;
     this.failure = error;
-    const items = [...(this.inFlight?.items ?? []), ...this.queue];
-    this.inFlight = undefined;
-    this.queue = [];
-    for (const item of items) item.reject(error);
+    for (const item of this.pending.values()) item.reject(error);
+    this.pending.clear();
+    this.outbox = [];
     this.whenIdle?.();
   }
 }

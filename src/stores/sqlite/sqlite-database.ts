@@ -17,11 +17,7 @@ CREATE TABLE IF NOT EXISTS events (
   recorded_at TEXT    NOT NULL
 );
 CREATE UNIQUE INDEX IF NOT EXISTS events_by_stream ON events (stream_id, revision);
-CREATE UNIQUE INDEX IF NOT EXISTS events_by_event_id ON events (stream_id, event_id);
-CREATE TABLE IF NOT EXISTS streams (
-  stream_id TEXT PRIMARY KEY,
-  revision  INTEGER NOT NULL
-) WITHOUT ROWID;
+CREATE UNIQUE INDEX IF NOT EXISTS events_by_event_id ON events (event_id);
 CREATE TABLE IF NOT EXISTS snapshots (
   stream_id  TEXT PRIMARY KEY,
   revision   INTEGER NOT NULL,

@@ -29,16 +29,17 @@ export type AppendOutcome =
 
 export type ToWriter =
   | {
-      readonly kind: 'batch';
-      readonly id: number;
-      readonly appends: readonly AppendRequest[];
+      readonly kind: 'write';
+      readonly appends: readonly { readonly id: number; readonly request: AppendRequest }[];
       readonly snapshots: readonly SnapshotWrite[];
     }
   | { readonly kind: 'close' };
 
 export type FromWriter =
   | { readonly kind: 'ready' }
-  | { readonly kind: 'batch'; readonly id: number; readonly outcomes: readonly AppendOutcome[] }
-  | { readonly kind: 'batch-failed'; readonly id: number; readonly message: string }
+  | {
+      readonly kind: 'written';
+      readonly outcomes: readonly { readonly id: number; readonly outcome: AppendOutcome }[];
+    }
   | { readonly kind: 'closed' }
   | { readonly kind: 'open-failed'; readonly message: string };
