@@ -10,6 +10,9 @@ import { OpenApiRegistry } from './openapi.js';
 import { problemMiddleware } from './problem.js';
 import type { RouteDeps } from './route.js';
 import { identityRoutes } from './routes/identity-routes.js';
+import { catalogRoutes } from './routes/catalog-routes.js';
+import { inventoryRoutes } from './routes/inventory-routes.js';
+import { promotionRoutes } from './routes/promotion-routes.js';
 import { healthRoutes } from './routes/health-routes.js';
 
 export const BODY_LIMIT = '64kb';
@@ -62,6 +65,9 @@ export function createApp(deps: ApiDeps, logger: Logger): Express {
   };
   healthRoutes(router, deps);
   identityRoutes(routeDeps, deps);
+  catalogRoutes(routeDeps, deps);
+  inventoryRoutes(routeDeps, deps);
+  promotionRoutes(routeDeps, deps);
   router.get('/v1/openapi.json', (_req, res) => {
     res.json(registry.document({ title: 'Commerce engine API', version: '1' }));
   });
