@@ -6,14 +6,8 @@ export default {
   extensionsToTreatAsEsm: ['.ts'],
   moduleNameMapper: { '^(\\.{1,2}/.*)\\.js$': '$1' },
   transform: {
-    '^.+\\.ts$': [
-      '@swc/jest',
-      {
-        jsc: { parser: { syntax: 'typescript' }, target: 'es2022' },
-        module: { type: 'es6' },
-        sourceMaps: 'inline',
-      },
-    ],
+    // Type checking runs separately (npm run typecheck); tests only transpile.
+    '^.+\\.ts$': ['ts-jest', { useESM: true }],
   },
   testTimeout: 60000,
 };
