@@ -16,6 +16,7 @@ import { OrderDecisions } from './processes/order-decisions.js';
 import { orderFulfilment } from './processes/order-fulfilment.js';
 import type { PaymentGateway } from './processes/payment-gateway.js';
 import { runProcess, type RunningProcess } from './processes/process-runner.js';
+import { ReservationExpiry } from './processes/reservation-expiry.js';
 import type { EventStore } from './stores/event-store.js';
 import { openEventStore } from './stores/open-event-store.js';
 
@@ -62,6 +63,10 @@ export async function startEngine(
     }
   }
 
+  const expiry = new ReservationExpiry(handler, clock, (err) =>
+    logger.warn({ err }, 'expiring reservations failed; will retry'),
+  );
+  expiry.start(Math.min(30_000, Math.max(250, config.reservationTtlMs / 4)));
   const fulfilment = await runProcess(
     orderFulfilment({
       handler,
@@ -69,6 +74,7 @@ export async function startEngine(
       clock,
       paymentTimeoutMs: config.paymentTimeoutMs,
       reservationTtlMs: config.reservationTtlMs,
+      expiry,
     }),
     {
       eventStore,
@@ -104,6 +110,7 @@ export async function startEngine(
     generatedStaffLogin,
     async close() {
       decisions.stop();
+      await expiry.stop();
       await fulfilment.stop();
       simulated?.close();
       await eventStore.close();

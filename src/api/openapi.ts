@@ -72,7 +72,7 @@ export class OpenApiRegistry {
         ...(spec.body
           ? {
               requestBody: {
-                required: true,
+                required: !spec.body.safeParse({}).success,
                 content: { 'application/json': { schema: jsonSchema(spec.body, 'input') } },
               },
             }

@@ -9,10 +9,13 @@ export function parse<S extends z.ZodType>(
 ): z.output<S> {
   const result = schema.safeParse(value);
   if (result.success) return result.data;
-  throw new AppError('VALIDATION_FAILED', `The request ${part} is invalid`, {
-    errors: result.error.issues.map((issue) => ({
-      path: [part, ...issue.path.map(String)].join('.'),
-      message: issue.message,
-    })),
-  });
+  const errors = result.error.issues.flatMap((issue) =>
+    issue.code === 'unrecognized_keys'
+      ? issue.keys.map((key) => ({
+          path: [part, ...issue.path.map(String), key].join('.'),
+          message: 'Unknown field',
+        }))
+      : [{ path: [part, ...issue.path.map(String)].join('.'), message: issue.message }],
+  );
+  throw new AppError('VALIDATION_FAILED', `The request ${part} is invalid`, { errors });
 }

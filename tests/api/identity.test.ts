@@ -49,7 +49,9 @@ describe('identity API', () => {
     expect(res.headers.get('content-type')).toMatch(/application\/problem\+json/);
     expect(res.body).toMatchObject({ code: 'VALIDATION_FAILED', status: 400 });
     const paths = (res.body.errors as { path: string }[]).map((e) => e.path).sort();
-    expect(paths).toEqual(expect.arrayContaining(['body.email', 'body.password', 'body.name']));
+    expect(paths).toEqual(
+      expect.arrayContaining(['body.email', 'body.password', 'body.name', 'body.roles']),
+    );
     expect(await api.engine.eventStore.headPosition()).toBe(before);
   });
 

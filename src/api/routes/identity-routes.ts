@@ -35,14 +35,10 @@ export function identityRoutes(r: RouteDeps, deps: ApiDeps): void {
     body: z.strictObject({ email, password, name: text(200) }),
     responses: { 201: { description: 'Registered', schema: z.object({ customerId: z.string() }) } },
     async handle({ body, newId, command }) {
-      const existing = await customerIdByEmail(deps, body.email);
-      const customerId = existing ?? newId();
-      if (existing) {
-        // The email was claimed; it is taken unless its owner never got registered.
-        const { state } = await deps.handler.load(customerAggregate, customerStream(existing));
-        if (state.status !== 'absent')
-          throw new AppError('EMAIL_TAKEN', 'That email is already registered');
-      } else {
+      const mine = newId();
+      const owner = await customerIdByEmail(deps, body.email);
+      const customerId = owner ?? mine;
+      if (owner === undefined) {
         await deps.handler.handle(
           uniqueClaimAggregate,
           uniqueStream('email', body.email),
@@ -55,6 +51,11 @@ export function identityRoutes(r: RouteDeps, deps: ApiDeps): void {
           },
           command('claim-email'),
         );
+      } else if (owner !== mine) {
+        // Claimed by another request: taken, unless its owner never got registered.
+        const { state } = await deps.handler.load(customerAggregate, customerStream(owner));
+        if (state.status !== 'absent')
+          throw new AppError('EMAIL_TAKEN', 'That email is already registered');
       }
       try {
         const result = await deps.handler.handle(
