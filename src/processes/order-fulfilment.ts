@@ -4,6 +4,7 @@ import { inventoryAggregate } from '../commands/inventory.js';
 import { orderAggregate, type OrderState } from '../commands/order.js';
 import { paymentAggregate } from '../commands/payment.js';
 import { promotionAggregate } from '../commands/promotion.js';
+import { purchasesAggregate } from '../commands/purchases.js';
 import { isAppError } from '../errors.js';
 import type { Clock } from '../events/envelope.js';
 import { inventoryStream } from '../events/inventory.js';
@@ -11,9 +12,11 @@ import { subtract } from '../events/money.js';
 import { orderStream, type OrderRefunded, type RejectionReason } from '../events/order.js';
 import { paymentStream } from '../events/payment.js';
 import { promotionStream } from '../events/promotion.js';
+import { purchasesStream } from '../events/purchases.js';
 import type { RecordedEvent } from '../stores/event-store.js';
 import { GatewayTimeoutError, withTimeout, type PaymentGateway } from './payment-gateway.js';
 import type { ProcessDefinition } from './process-runner.js';
+import type { ReservationExpiry } from './reservation-expiry.js';
 
 export interface FulfilmentDeps {
   readonly handler: CommandHandler;
@@ -23,6 +26,7 @@ export interface FulfilmentDeps {
   readonly paymentTimeoutMs: number;
   /** How long stock stays reserved for an order that is not confirmed. */
   readonly reservationTtlMs: number;
+  readonly expiry?: ReservationExpiry;
 }
 
 type Placed = Exclude<OrderState, { status: 'absent' }>;
@@ -57,6 +61,8 @@ export function orderFulfilment(deps: FulfilmentDeps): ProcessDefinition {
     if (state.status === 'pending') await fulfil(orderId, state, context);
     else if (state.status === 'rejected' || state.status === 'cancelled') {
       await compensate(orderId, state, context);
+    } else if (state.status === 'delivered' || (state.status === 'refunded' && state.deliveredAt)) {
+      await recordDelivery(orderId, state, context);
     }
     if (trigger.type === 'OrderRefunded') {
       await refund(orderId, (trigger.data as OrderRefunded['data']).refundId, trigger, context);
@@ -99,8 +105,11 @@ export function orderFulfilment(deps: FulfilmentDeps): ProcessDefinition {
           context,
         );
         const { state } = await handler.load(inventoryAggregate, stream);
-        const status = state.reservations[orderId]?.status;
-        return status === 'held' || status === 'committed';
+        const reservation = state.reservations[orderId];
+        if (reservation?.status === 'held') {
+          deps.expiry?.track(line.productId, orderId, reservation.expiresAt);
+        }
+        return reservation?.status === 'held' || reservation?.status === 'committed';
       }),
     );
     if (!reserved.every(Boolean)) return reject(orderId, 'OUT_OF_STOCK', context);
@@ -125,6 +134,22 @@ export function orderFulfilment(deps: FulfilmentDeps): ProcessDefinition {
       }
     }
     await decide(orderId, { type: 'ConfirmOrder', confirmedAt: now() }, context);
+    for (const line of order.lines) deps.expiry?.settled(line.productId, orderId);
+  }
+
+  /** The customer may review what was delivered; recorded once per order. */
+  async function recordDelivery(orderId: string, order: Placed, context: CommandContext) {
+    await handler.handle(
+      purchasesAggregate,
+      purchasesStream(order.customerId),
+      {
+        type: 'RecordDelivery',
+        customerId: order.customerId,
+        orderId,
+        productIds: order.lines.map((line) => line.productId),
+      },
+      context,
+    );
   }
 
   async function capture(
@@ -164,6 +189,7 @@ export function orderFulfilment(deps: FulfilmentDeps): ProcessDefinition {
         const stream = inventoryStream(line.productId);
         const { state } = await handler.load(inventoryAggregate, stream);
         const status = state.reservations[orderId]?.status;
+        deps.expiry?.settled(line.productId, orderId);
         if (status === 'held') {
           await handler.handle(
             inventoryAggregate,
