@@ -13,7 +13,9 @@ async function main(): Promise<void> {
     );
   }
   const server = engine.app.listen(config.port, () => {
-    logger.info({ port: config.port, eventStore: engine.description }, 'commerce engine listening');
+    const address = server.address();
+    const port = typeof address === 'object' && address ? address.port : config.port;
+    logger.info({ port, eventStore: engine.description }, 'commerce engine listening');
   });
 
   let stopping = false;

@@ -14,6 +14,9 @@ import { catalogRoutes } from './routes/catalog-routes.js';
 import { inventoryRoutes } from './routes/inventory-routes.js';
 import { promotionRoutes } from './routes/promotion-routes.js';
 import { healthRoutes } from './routes/health-routes.js';
+import { orderRoutes } from './routes/order-routes.js';
+import { cartRoutes } from './routes/cart-routes.js';
+import { reviewRoutes } from './routes/review-routes.js';
 
 export const BODY_LIMIT = '64kb';
 
@@ -68,6 +71,9 @@ export function createApp(deps: ApiDeps, logger: Logger): Express {
   catalogRoutes(routeDeps, deps);
   inventoryRoutes(routeDeps, deps);
   promotionRoutes(routeDeps, deps);
+  orderRoutes(routeDeps, deps);
+  cartRoutes(routeDeps, deps);
+  reviewRoutes(routeDeps, deps);
   router.get('/v1/openapi.json', (_req, res) => {
     res.json(registry.document({ title: 'Commerce engine API', version: '1' }));
   });
