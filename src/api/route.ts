@@ -30,8 +30,12 @@ export interface RouteContext<B, Q, P> {
   readonly ifMatch: number | undefined;
   /** A new id; stable across repeats of the same Idempotency-Key. */
   newId(): string;
-  /** Context for the request's n-th command (keyed when the request is). */
-  command(step: string): CommandContext;
+  /**
+   * Context for one command of the request, keyed when the request is. The
+   * command on the resource the request addresses is `conditional`: it alone
+   * carries the If-Match revision.
+   */
+  command(step: string, options?: { readonly conditional?: boolean }): CommandContext;
   readonly req: Request;
 }
 
@@ -117,11 +121,11 @@ export function route<B = undefined, Q = undefined, P = undefined>(
           ifMatch,
           req,
           newId: () => (seed ? derivedEventId(seed, 1000 + counter++) : uuidv7()),
-          command: (step) => ({
+          command: (step, options) => ({
             actor: principal?.id ?? 'anonymous',
             correlationId,
             ...(scope ? { idempotencyKey: `${scope}:${step}` } : {}),
-            ...(ifMatch !== undefined ? { expectedRevision: ifMatch } : {}),
+            ...(options?.conditional && ifMatch !== undefined ? { expectedRevision: ifMatch } : {}),
           }),
         });
       };

@@ -43,12 +43,6 @@ const cartSchema = z.object({
 const cartOrderId = (cartId: string, revision: number) =>
   uuidv5(`${cartId}:${revision}`, CART_ORDERS);
 
-/** If-Match names the cart's revision; it is checked before anything is written. */
-function unconditional(context: CommandContext): CommandContext {
-  const { expectedRevision: _, ...rest } = context;
-  return rest;
-}
-
 /** The caller's cart; another customer's cart is 404, as is an unknown one. */
 async function ownCart(
   deps: ApiDeps,
@@ -104,7 +98,7 @@ export function cartRoutes(r: RouteDeps, deps: ApiDeps): void {
         cartAggregate,
         cartStream(cartId),
         { type: 'CheckOutCart', orderId, checkedOutAt: at },
-        unconditional(command('check-out-cart')),
+        command('check-out-cart'),
       );
     } catch (error) {
       if (!(isAppError(error) && error.code === 'INVALID_TRANSITION')) throw error;
@@ -116,7 +110,7 @@ export function cartRoutes(r: RouteDeps, deps: ApiDeps): void {
         orderAggregate,
         orderStream(orderId),
         { type: 'CancelOrder', by: 'customer', reason: 'CART_CHECKED_OUT', cancelledAt: at },
-        unconditional(command('cancel-order')),
+        command('cancel-order'),
       );
       throw new AppError('INVALID_TRANSITION', 'The cart was checked out meanwhile', {
         ...(state.status === 'checkedOut' ? { orderId: state.orderId } : {}),
@@ -179,7 +173,11 @@ export function cartRoutes(r: RouteDeps, deps: ApiDeps): void {
     async handle({ params, body, principal, command }) {
       await ownCart(deps, params.id, caller(principal).id);
       await sellableProduct(deps, body.productId);
-      return cartCommand(params.id, { type: 'AddItem', ...body }, command('add-item'));
+      return cartCommand(
+        params.id,
+        { type: 'AddItem', ...body },
+        command('add-item', { conditional: true }),
+      );
     },
   });
 
@@ -194,7 +192,11 @@ export function cartRoutes(r: RouteDeps, deps: ApiDeps): void {
     async handle({ params, principal, command }) {
       await ownCart(deps, params.id, caller(principal).id);
       const { productId } = params;
-      return cartCommand(params.id, { type: 'RemoveItem', productId }, command('remove-item'));
+      return cartCommand(
+        params.id,
+        { type: 'RemoveItem', productId },
+        command('remove-item', { conditional: true }),
+      );
     },
   });
 
@@ -221,12 +223,7 @@ export function cartRoutes(r: RouteDeps, deps: ApiDeps): void {
       }
       if (cart.lines.length === 0) throw new AppError('EMPTY_CART', 'The cart is empty');
       const orderId = cartOrderId(cart.cartId, revision);
-      const placed = await placeCartOrder(
-        cart,
-        orderId,
-        body,
-        unconditional(command('place-order')),
-      );
+      const placed = await placeCartOrder(cart, orderId, body, command('place-order'));
       await checkOut(cart.cartId, orderId, command);
       return answerWhenDecided(deps, placed);
     },

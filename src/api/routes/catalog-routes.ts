@@ -161,7 +161,7 @@ export function catalogRoutes(r: RouteDeps, deps: ApiDeps): void {
           productAggregate,
           streamId,
           toCommand(body),
-          command('product'),
+          command('product', { conditional: true }),
         );
         const position = await positionOf(deps, streamId, result);
         return {

@@ -60,7 +60,7 @@ export function inventoryRoutes(r: RouteDeps, deps: ApiDeps): void {
           inventoryAggregate,
           inventoryStream(params.productId),
           toCommand(params.productId, body),
-          command(action),
+          command(action, { conditional: true }),
         );
         // Read back: the levels and revision answered belong together.
         const stock = await stockOf(deps, params.productId);

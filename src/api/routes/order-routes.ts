@@ -157,7 +157,7 @@ export function orderRoutes(r: RouteDeps, deps: ApiDeps): void {
           ...(body.reason === undefined ? {} : { reason: body.reason }),
           cancelledAt: deps.clock().toISOString(),
         },
-        command('cancel'),
+        command('cancel', { conditional: true }),
       );
     },
   });
@@ -175,7 +175,7 @@ export function orderRoutes(r: RouteDeps, deps: ApiDeps): void {
       orderCommand(
         params.id,
         { type: 'ShipOrder', ...body, shippedAt: deps.clock().toISOString() },
-        command('ship'),
+        command('ship', { conditional: true }),
       ),
   });
 
@@ -192,7 +192,7 @@ export function orderRoutes(r: RouteDeps, deps: ApiDeps): void {
       orderCommand(
         params.id,
         { type: 'DeliverOrder', deliveredAt: deps.clock().toISOString() },
-        command('deliver'),
+        command('deliver', { conditional: true }),
       ),
   });
 
@@ -218,7 +218,7 @@ export function orderRoutes(r: RouteDeps, deps: ApiDeps): void {
       return orderCommand(
         params.id,
         { type: 'RefundOrder', refundId, ...body, refundedAt: deps.clock().toISOString() },
-        command('refund'),
+        command('refund', { conditional: true }),
         ({ partiallyRefunded, refunded }) => ({ refundId, partiallyRefunded, refunded }),
       );
     },
