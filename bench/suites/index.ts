@@ -1,6 +1,7 @@
 import type { Suite } from '../lib/suite.js';
 import { appendThroughput } from './append-throughput.js';
 import { commandHandling } from './command-handling.js';
+import { placeOrder } from './place-order.js';
 
 /** Every suite, in the order of BENCHMARKS.md. A new benchmark is a module listed here. */
-export const suites: readonly Suite<unknown>[] = [appendThroughput, commandHandling];
+export const suites: readonly Suite<unknown>[] = [appendThroughput, commandHandling, placeOrder];
