@@ -15,6 +15,13 @@ describe('event ids', () => {
     expect(derivedEventId(newEventId(), 3)).not.toBe(ids[3]);
   });
 
+  it('makes strictly increasing v7 ids, also within one millisecond', () => {
+    const ids = Array.from({ length: 5000 }, () => newEventId());
+    for (const id of ids) expect(version(id)).toBe(7);
+    expect([...ids].sort()).toEqual(ids);
+    expect(new Set(ids).size).toBe(ids.length);
+  });
+
   it('refuses a seed that is not a UUID', () => {
     expect(() => derivedEventId('nope', 0)).toThrow(TypeError);
   });
