@@ -170,9 +170,9 @@ export function describeReadStoreContract(name: string, target: ReadStoreTarget)
           },
         );
         expect(page).toEqual([
-          { _id: 'p0018', name: 'Product 18', price: { amount: 800, currency: 'USD' } },
           { _id: 'p0028', name: 'Product 28', price: { amount: 800, currency: 'EUR' } },
           { _id: 'p0038', name: 'Product 38', price: { amount: 800, currency: 'EUR' } },
+          { _id: 'p0006', name: 'Product 6', price: { amount: 600, currency: 'USD' } },
         ]);
         const excluded = await products.find(
           { _id: 'p0001' },
@@ -183,7 +183,7 @@ export function describeReadStoreContract(name: string, target: ReadStoreTarget)
 
       it('counts', async () => {
         expect(await products.count()).toBe(40);
-        expect(await products.count({ category: 'odd', 'price.currency': 'EUR' })).toBe(14);
+        expect(await products.count({ category: 'odd', 'price.currency': 'EUR' })).toBe(13);
       });
 
       it('aggregates with $match, $group, $sort, $project and $limit', async () => {
@@ -194,8 +194,8 @@ export function describeReadStoreContract(name: string, target: ReadStoreTarget)
           { $project: { _id: 0, category: '$_id', total: 1, n: 1 } },
         ]);
         expect(rows).toEqual([
-          { category: 'even', total: 6000, n: 13 },
-          { category: 'odd', total: 6200, n: 14 },
+          { category: 'even', total: 5400, n: 13 },
+          { category: 'odd', total: 6300, n: 13 },
         ]);
       });
 

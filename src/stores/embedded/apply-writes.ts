@@ -1,0 +1,107 @@
+import { update as applyOperators } from 'mingo';
+import type { Doc, Update, Write } from '../read-store.js';
+import { InvalidWriteError, isConstraintError } from './embedded-errors.js';
+import { hasArrayOnPath, pathSegments } from './index-keys.js';
+import type { ReadConnection } from './read-connection.js';
+import type { RegisteredCollection } from './registry.js';
+import { quoteIdentifier } from './sql-names.js';
+
+const isPlainObject = (value: unknown): value is Record<string, unknown> =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
+
+/** Applies the writes in order; run inside the commit's write transaction. */
+export function applyWrites(connection: ReadConnection, writes: readonly Write[]): void {
+  for (const write of writes) {
+    switch (write.kind) {
+      case 'put':
+        put(connection, write.collection, write.doc);
+        break;
+      case 'update':
+        updateDoc(connection, write);
+        break;
+      case 'delete': {
+        const collection = connection.registry.get(write.collection);
+        if (collection) statements(connection, collection).remove.run(checkId(write.id));
+        break;
+      }
+      default: {
+        const unknown: never = write;
+        throw new InvalidWriteError(`Unknown write ${JSON.stringify(unknown)}`);
+      }
+    }
+  }
+}
+
+function put(connection: ReadConnection, name: string, doc: Doc): void {
+  if (!isPlainObject(doc)) throw new InvalidWriteError(`A put in ${name} needs a document`);
+  const id = checkId(doc._id);
+  const collection = connection.registry.get(name) ?? connection.registry.create(name);
+  store(connection, collection, id, doc);
+}
+
+function updateDoc(connection: ReadConnection, write: Extract<Write, { kind: 'update' }>): void {
+  const id = checkId(write.id);
+  let collection = connection.registry.get(write.collection);
+  const json = collection && statements(connection, collection).load.get(id);
+  if (json === undefined && !write.upsert) {
+    applyUpdate({ _id: id }, write.update, false);
+    return;
+  }
+  collection ??= connection.registry.create(write.collection);
+  const doc: Doc = json === undefined ? { _id: id } : (JSON.parse(json) as Doc);
+  applyUpdate(doc, write.update, json === undefined);
+  store(connection, collection, id, doc);
+}
+
+/**
+ * MongoDB's update operators through mingo, which refuses unknown ones and
+ * changes to `_id`; `$setOnInsert` (which mingo lacks) sets only on insert.
+ */
+function applyUpdate(doc: Doc, update: Update, inserting: boolean): void {
+  if (!isPlainObject(update) || Object.keys(update).length === 0) {
+    throw new InvalidWriteError(`An update of ${doc._id} needs at least one operator`);
+  }
+  const { $setOnInsert, ...operators } = update;
+  if ($setOnInsert !== undefined) {
+    if (!isPlainObject($setOnInsert)) throw new InvalidWriteError('$setOnInsert takes fields');
+    if (inserting) applyOperators(doc, { $set: $setOnInsert });
+  }
+  if (Object.keys(operators).length > 0) applyOperators(doc, operators);
+}
+
+function store(
+  connection: ReadConnection,
+  collection: RegisteredCollection,
+  id: string,
+  doc: Doc,
+): void {
+  try {
+    statements(connection, collection).upsert.run(id, JSON.stringify(doc));
+  } catch (error) {
+    if (!isConstraintError(error)) throw error;
+    throw new InvalidWriteError(`${collection.name} ${JSON.stringify(id)}: ${String(error)}`);
+  }
+  for (const index of collection.indexes) {
+    if (index.multikey) continue;
+    const paths = index.keys.filter((k) => k.path !== '_id').map((k) => pathSegments(k.path));
+    if (paths.some((segments) => hasArrayOnPath(doc, segments))) {
+      connection.registry.markMultikey(collection.name, index.name);
+    }
+  }
+}
+
+function statements(connection: ReadConnection, collection: RegisteredCollection) {
+  const table = quoteIdentifier(collection.table);
+  return {
+    load: connection.statement<string>(`SELECT doc FROM ${table} WHERE id = ?`, true),
+    upsert: connection.statement(
+      `INSERT INTO ${table} (id, doc) VALUES (?, ?) ON CONFLICT (id) DO UPDATE SET doc = excluded.doc`,
+    ),
+    remove: connection.statement(`DELETE FROM ${table} WHERE id = ?`),
+  };
+}
+
+function checkId(id: unknown): string {
+  if (typeof id !== 'string') throw new InvalidWriteError(`A document's _id is a string`);
+  return id;
+}

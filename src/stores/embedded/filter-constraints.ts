@@ -1,0 +1,207 @@
+import type { Filter } from '../read-store.js';
+import { equalityKey, rangeType, type KeyValue, type RangeType } from './index-keys.js';
+
+export interface Bound {
+  readonly value: string | number;
+  readonly inclusive: boolean;
+}
+
+/**
+ * What a filter says about one field, in terms an index can serve: an
+ * equality, a list of values, or a range within one type. `exact` when the
+ * field's conditions say nothing more; otherwise the constraint is implied by
+ * them (a superset of the matches, which mingo then narrows).
+ */
+export type FieldConstraint = (
+  | { readonly op: 'eq'; readonly values: readonly [unknown]; readonly keys: readonly [KeyValue] }
+  | { readonly op: 'in'; readonly values: readonly unknown[]; readonly keys: readonly KeyValue[] }
+  | {
+      readonly op: 'range';
+      readonly type: RangeType;
+      readonly lower?: Bound;
+      readonly upper?: Bound;
+    }
+) & { readonly exact: boolean };
+
+export interface FilterConstraints {
+  readonly fields: ReadonlyMap<string, FieldConstraint>;
+  /** The filter says nothing beyond `fields`, and each of them is exact. */
+  readonly exact: boolean;
+}
+
+const RANGE_OPERATORS = { $gt: 'lower', $gte: 'lower', $lt: 'upper', $lte: 'upper' } as const;
+
+const isPlainObject = (value: unknown): value is Record<string, unknown> =>
+  typeof value === 'object' &&
+  value !== null &&
+  !Array.isArray(value) &&
+  Object.getPrototypeOf(value) === Object.prototype;
+
+const isOperatorObject = (value: unknown): value is Record<string, unknown> =>
+  isPlainObject(value) &&
+  Object.keys(value).length > 0 &&
+  Object.keys(value).every((key) => key.startsWith('$'));
+
+/** The constraints every document matching `filter` satisfies. */
+export function filterConstraints(filter: Filter): FilterConstraints {
+  const fields = new Map<string, FieldConstraint>();
+  let exact = true;
+  const add = (field: string, constraint: FieldConstraint | undefined, fullyCaptured: boolean) => {
+    if (!fullyCaptured) exact = false;
+    if (!constraint) return;
+    const known = fields.get(field);
+    fields.set(field, known ? intersect(known, constraint) : constraint);
+  };
+  for (const [key, value] of Object.entries(filter)) {
+    if (key === '$and' && Array.isArray(value) && value.every(isPlainObject)) {
+      for (const part of value.map(filterConstraints)) {
+        if (!part.exact) exact = false;
+        for (const [field, constraint] of part.fields) add(field, constraint, constraint.exact);
+      }
+    } else if (key === '$or' && Array.isArray(value) && value.length > 0) {
+      exact = false;
+      if (!value.every(isPlainObject)) continue;
+      for (const [field, constraint] of hull(value.map(filterConstraints))) {
+        add(field, constraint, false);
+      }
+    } else if (key === '$comment') {
+      continue;
+    } else if (key.startsWith('$')) {
+      exact = false;
+    } else {
+      const { constraint, fullyCaptured } = fieldConstraint(value);
+      add(key, constraint, fullyCaptured);
+    }
+  }
+  for (const constraint of fields.values()) if (!constraint.exact) exact = false;
+  return { fields, exact };
+}
+
+function fieldConstraint(condition: unknown): {
+  constraint?: FieldConstraint;
+  fullyCaptured: boolean;
+} {
+  if (!isOperatorObject(condition)) {
+    const constraint = equality(condition);
+    return { ...(constraint && { constraint }), fullyCaptured: constraint !== undefined };
+  }
+  let constraint: FieldConstraint | undefined;
+  let fullyCaptured = true;
+  for (const [operator, argument] of Object.entries(condition)) {
+    const next = operatorConstraint(operator, argument);
+    if (!next) fullyCaptured = false;
+    else constraint = constraint ? intersect(constraint, next) : next;
+  }
+  if (constraint && !constraint.exact) fullyCaptured = false;
+  return { ...(constraint && { constraint }), fullyCaptured };
+}
+
+function operatorConstraint(operator: string, argument: unknown): FieldConstraint | undefined {
+  if (operator === '$eq') return equality(argument);
+  if (operator === '$in') {
+    if (!Array.isArray(argument) || argument.length === 0) return undefined;
+    const keys = argument.map(equalityKey);
+    if (!keys.every((k) => k !== undefined)) return undefined;
+    return { op: 'in', values: argument, keys, exact: true };
+  }
+  if (Object.hasOwn(RANGE_OPERATORS, operator)) {
+    const type = rangeType(argument);
+    if (!type) return undefined;
+    const side = RANGE_OPERATORS[operator as keyof typeof RANGE_OPERATORS];
+    const bound = { value: argument as string | number, inclusive: operator.endsWith('e') };
+    return { op: 'range', type, [side]: bound, exact: true };
+  }
+  return undefined;
+}
+
+function equality(value: unknown): FieldConstraint | undefined {
+  const key = equalityKey(value);
+  return key === undefined ? undefined : { op: 'eq', values: [value], keys: [key], exact: true };
+}
+
+const compare = (a: string | number, b: string | number) => (a < b ? -1 : a > b ? 1 : 0);
+
+/** Both constraints hold: keeps the more selective one, or narrows two ranges of one type. */
+function intersect(a: FieldConstraint, b: FieldConstraint): FieldConstraint {
+  if (a.op === 'range' && b.op === 'range' && a.type === b.type) {
+    const lower = pick(a.lower, b.lower, 1);
+    const upper = pick(a.upper, b.upper, -1);
+    return {
+      op: 'range',
+      type: a.type,
+      ...(lower && { lower }),
+      ...(upper && { upper }),
+      exact: a.exact && b.exact,
+    };
+  }
+  const rank = { eq: 0, in: 1, range: 2 };
+  return { ...(rank[b.op] < rank[a.op] ? b : a), exact: false };
+}
+
+/** The tighter of two bounds: the larger lower bound (`direction` 1) or the smaller upper bound (-1). */
+function pick(a: Bound | undefined, b: Bound | undefined, direction: 1 | -1): Bound | undefined {
+  if (!a || !b) return a ?? b;
+  const order = compare(a.value, b.value) * direction;
+  if (order !== 0) return order > 0 ? a : b;
+  return a.inclusive ? b : a;
+}
+
+/** What every disjunct of an `$or` implies: for fields constrained in all of them, the union. */
+function hull(disjuncts: readonly FilterConstraints[]): Map<string, FieldConstraint> {
+  const result = new Map<string, FieldConstraint>();
+  const [first, ...rest] = disjuncts;
+  for (const [field, constraint] of first?.fields ?? []) {
+    let union: FieldConstraint | undefined = constraint;
+    for (const other of rest) {
+      const next = other.fields.get(field);
+      union = union && next && unite(union, next);
+    }
+    if (union) result.set(field, { ...union, exact: false });
+  }
+  return result;
+}
+
+function unite(a: FieldConstraint, b: FieldConstraint): FieldConstraint | undefined {
+  if (a.op !== 'range' && b.op !== 'range') {
+    return {
+      op: 'in',
+      values: [...a.values, ...b.values],
+      keys: [...a.keys, ...b.keys],
+      exact: false,
+    };
+  }
+  const ra = asRange(a);
+  const rb = asRange(b);
+  if (!ra || !rb || ra.type !== rb.type) return undefined;
+  const lower = ra.lower && rb.lower && loosest(ra.lower, rb.lower, -1);
+  const upper = ra.upper && rb.upper && loosest(ra.upper, rb.upper, 1);
+  if (!lower && !upper) return undefined;
+  return {
+    op: 'range',
+    type: ra.type,
+    ...(lower && { lower }),
+    ...(upper && { upper }),
+    exact: false,
+  };
+}
+
+function loosest(a: Bound, b: Bound, direction: 1 | -1): Bound {
+  const order = compare(a.value, b.value) * direction;
+  if (order !== 0) return order > 0 ? a : b;
+  return a.inclusive ? a : b;
+}
+
+/** Equalities as the range from their least to their greatest value, when all are of one range type. */
+function asRange(c: FieldConstraint): Extract<FieldConstraint, { op: 'range' }> | undefined {
+  if (c.op === 'range') return c;
+  const type = rangeType(c.values[0]);
+  if (!type || !c.values.every((v) => rangeType(v) === type)) return undefined;
+  const values = (c.values as (string | number)[]).slice().sort(compare);
+  return {
+    op: 'range',
+    type,
+    lower: { value: values[0]!, inclusive: true },
+    upper: { value: values[values.length - 1]!, inclusive: true },
+    exact: false,
+  };
+}

@@ -1,0 +1,158 @@
+import type { Filter, SortSpec } from '../read-store.js';
+import {
+  filterConstraints,
+  type FieldConstraint,
+  type FilterConstraints,
+} from './filter-constraints.js';
+import { keyExpression, TYPE_BOUNDS, type KeyValue } from './index-keys.js';
+import { quoteIdentifier } from './sql-names.js';
+
+export interface IndexKey {
+  readonly path: string;
+  readonly direction: 1 | -1;
+}
+
+export interface PlannableIndex {
+  readonly name: string;
+  /** SQLite's name for the index; none for the primary key, which SQLite picks by itself. */
+  readonly sqlName?: string;
+  readonly keys: readonly IndexKey[];
+  /** Some document has an array on a key's path: the keys cannot stand for MongoDB's matching. */
+  readonly multikey: boolean;
+  /** Built with other key expressions than the planner writes: unusable until rebuilt. */
+  readonly stale?: boolean;
+}
+
+export const PRIMARY_KEY: PlannableIndex = {
+  name: '_id_',
+  keys: [{ path: '_id', direction: 1 }],
+  multikey: false,
+};
+
+/**
+ * How to fetch a query's candidates: the index to walk, the SQL conditions on
+ * its keys (a superset of the filter's matches, which mingo then narrows), and
+ * how much of the sort the walk's order provides.
+ */
+export interface QueryPlan {
+  /** Undefined: a scan of the whole table. */
+  readonly index?: PlannableIndex;
+  readonly where: readonly string[];
+  readonly params: readonly KeyValue[];
+  readonly orderBy: readonly string[];
+  /** The leading sort fields (less those fixed by equality) the walk returns in order. */
+  readonly ordered: readonly string[];
+  /** The walk's order is the whole sort (fields fixed by equality aside); nothing to sort after. */
+  readonly sorted: boolean;
+  /** The conditions select exactly the filter's matches (a count needs no documents). */
+  readonly exact: boolean;
+}
+
+interface Candidate extends QueryPlan {
+  readonly score: number;
+}
+
+/** Picks the index serving the filter and sort best, by equality prefix, then range, then order. */
+export function planQuery(
+  filter: Filter,
+  sort: SortSpec | undefined,
+  indexes: readonly PlannableIndex[],
+): QueryPlan {
+  const constraints = filterConstraints(filter);
+  const sortFields = Object.entries(sort ?? {});
+  let best: Candidate = {
+    where: [],
+    params: [],
+    orderBy: [],
+    ordered: [],
+    sorted: sortFields.length === 0,
+    exact: constraints.exact && constraints.fields.size === 0,
+    score: 0,
+  };
+  for (const index of [PRIMARY_KEY, ...indexes]) {
+    if (index.multikey || index.stale) continue;
+    const candidate = planIndex(index, constraints, sortFields);
+    if (candidate.score > best.score) best = candidate;
+  }
+  const { score: _, ...plan } = best;
+  return plan;
+}
+
+/** `_id` is always a string: other values cannot be looked up by it. */
+const usable = (path: string, c: FieldConstraint | undefined): c is FieldConstraint =>
+  c !== undefined &&
+  (path !== '_id' ||
+    (c.op === 'range' ? c.type === 'string' : c.values.every((v) => typeof v === 'string')));
+
+function planIndex(
+  index: PlannableIndex,
+  constraints: FilterConstraints,
+  sortFields: readonly [string, 1 | -1][],
+): Candidate {
+  const where: string[] = [];
+  const params: KeyValue[] = [];
+  const used = new Set<string>();
+  const primary = index === PRIMARY_KEY;
+  let score = 0;
+  let position = 0;
+  for (const key of index.keys) {
+    const c = constraints.fields.get(key.path);
+    if (!usable(key.path, c) || c.op !== 'eq') break;
+    where.push(`${keyExpression(key.path)} = ?`);
+    params.push(c.keys[0]);
+    used.add(key.path);
+    score += primary ? 10_000 : 100;
+    position++;
+  }
+  const next = index.keys[position];
+  const c = next && constraints.fields.get(next.path);
+  let hasIn = false;
+  if (next && usable(next.path, c) && c.op !== 'eq') {
+    const expression = keyExpression(next.path);
+    if (c.op === 'in') {
+      where.push(`${expression} IN (${c.keys.map(() => '?').join(', ')})`);
+      params.push(...c.keys);
+      hasIn = true;
+      score += primary ? 150 : 60;
+    } else {
+      const bounds = TYPE_BOUNDS[c.type];
+      const lower = c.lower ?? { value: bounds.lower, inclusive: c.type === 'string' };
+      const upper = c.upper ?? { value: bounds.upper, inclusive: false };
+      where.push(`${expression} ${lower.inclusive ? '>=' : '>'} ?`);
+      where.push(`${expression} ${upper.inclusive ? '<=' : '<'} ?`);
+      params.push(lower.value, upper.value);
+      score += 30;
+    }
+    used.add(next.path);
+  }
+  const remaining = sortFields.filter(([field]) => !usedAsEquality(field, index, position));
+  const ordered: string[] = [];
+  const orderBy: string[] = [];
+  if (!hasIn) {
+    let walk: 1 | -1 | undefined;
+    for (const [i, [field, direction]] of remaining.entries()) {
+      const key = index.keys[position + i];
+      if (key?.path !== field) break;
+      const d = direction === key.direction ? 1 : -1;
+      walk ??= d;
+      if (d !== walk) break;
+      ordered.push(field);
+      orderBy.push(`${keyExpression(key.path)} ${key.direction === walk ? 'ASC' : 'DESC'}`);
+    }
+  }
+  const sorted = ordered.length === remaining.length;
+  score += ordered.length * 10 + (sorted && remaining.length > 0 ? 5 : 0);
+  const exact = constraints.exact && [...constraints.fields.keys()].every((f) => used.has(f));
+  return { index, where, params, orderBy, ordered, sorted, exact, score };
+}
+
+const usedAsEquality = (field: string, index: PlannableIndex, prefix: number) =>
+  index.keys.slice(0, prefix).some((key) => key.path === field);
+
+/** The SELECT for a plan; a declared index is forced with INDEXED BY, so SQLite walks the one chosen. */
+export function planSql(table: string, plan: QueryPlan, columns: string): string {
+  const indexed = plan.index?.sqlName ? ` INDEXED BY ${quoteIdentifier(plan.index.sqlName)}` : '';
+  const where = plan.where.length > 0 ? ` WHERE ${plan.where.join(' AND ')}` : '';
+  const orderBy = plan.orderBy.length > 0 ? ` ORDER BY ${plan.orderBy.join(', ')}` : '';
+  return `SELECT ${columns} FROM ${quoteIdentifier(table)}${indexed}${where}${orderBy}`;
+}

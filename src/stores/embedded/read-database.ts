@@ -1,0 +1,62 @@
+import Database from 'better-sqlite3';
+import fs from 'node:fs';
+import path from 'node:path';
+
+export type ReadDatabase = Database.Database;
+
+/**
+ * The bookkeeping tables; each collection is a table of its own (see
+ * sql-names.ts). `registry_version` counts changes to collections and
+ * indexes, so every connection notices another's and reloads its view.
+ */
+const SCHEMA = `
+CREATE TABLE IF NOT EXISTS read_meta (
+  key   TEXT PRIMARY KEY,
+  value INTEGER NOT NULL
+) WITHOUT ROWID;
+INSERT OR IGNORE INTO read_meta (key, value) VALUES ('registry_version', 0);
+CREATE TABLE IF NOT EXISTS read_collections (
+  name TEXT PRIMARY KEY
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS read_indexes (
+  collection TEXT    NOT NULL,
+  name       TEXT    NOT NULL,
+  sql_name   TEXT    NOT NULL UNIQUE,
+  keys       TEXT    NOT NULL,
+  is_unique  INTEGER NOT NULL,
+  multikey   INTEGER NOT NULL,
+  PRIMARY KEY (collection, name)
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS checkpoints (
+  projection TEXT PRIMARY KEY,
+  position   TEXT NOT NULL
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS leases (
+  name       TEXT    PRIMARY KEY,
+  holder     TEXT    NOT NULL,
+  expires_at INTEGER NOT NULL
+) WITHOUT ROWID;
+`;
+
+/**
+ * Opens the read-model database in WAL mode. `synchronous = NORMAL` may lose
+ * the last commits on power failure but never corrupts: read models are
+ * rebuilt from the log, and a batch and its checkpoint share one transaction,
+ * so they are lost together. Several processes may open the same file;
+ * writers serialise on BEGIN IMMEDIATE and wait up to the busy timeout.
+ */
+export function openReadDatabase(file: string): ReadDatabase {
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  const db = new Database(file, { timeout: 10_000 });
+  try {
+    db.pragma('journal_mode = WAL');
+    db.pragma('synchronous = NORMAL');
+    db.pragma('cache_size = -65536');
+    db.pragma('temp_store = MEMORY');
+    db.transaction(() => db.exec(SCHEMA)).immediate();
+  } catch (error) {
+    db.close();
+    throw error;
+  }
+  return db;
+}

@@ -1,0 +1,285 @@
+import Database from 'better-sqlite3';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { find } from 'mingo';
+import { ReadStoreLimitError, type Doc, type Write } from '../../../src/stores/read-store.js';
+import { EmbeddedReadStore } from '../../../src/stores/embedded/embedded-read-store.js';
+import {
+  InvalidQueryError,
+  InvalidWriteError,
+} from '../../../src/stores/embedded/embedded-errors.js';
+
+let dataDir: string;
+const opened: EmbeddedReadStore[] = [];
+const open = async () => {
+  const store = await EmbeddedReadStore.open({ dataDir });
+  opened.push(store);
+  return store;
+};
+const puts = (collection: string, docs: Doc[]): Write[] =>
+  docs.map((doc) => ({ kind: 'put', collection, doc }));
+const ids = (docs: readonly Doc[]) => docs.map((d) => d._id);
+
+beforeEach(() => {
+  dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'embedded-read-'));
+});
+afterEach(async () => {
+  for (const store of opened.splice(0)) await store.close();
+  fs.rmSync(dataDir, { recursive: true, force: true });
+});
+
+describe('EmbeddedReadStore', () => {
+  it('orders values of every type through an index as mingo does', async () => {
+    const store = await open();
+    await store.ensureIndexes('c', [{ name: 'by_owner_at', keys: { owner: 1, at: -1 } }]);
+    const values = [3, 'b', null, undefined, true, false, { z: 1 }, { a: 2 }, -1, 'a', 2.5, ''];
+    const docs = values.map((at, i) =>
+      JSON.parse(JSON.stringify({ _id: `d${i}`, owner: 'o', at })),
+    );
+    await store.commit('p', undefined, puts('c', docs));
+    for (const direction of [1, -1] as const) {
+      const sort = { at: direction, _id: 1 } as const;
+      const expected = find(docs, { owner: 'o' }).sort(sort).all() as Doc[];
+      expect(ids(await store.collection('c').find({ owner: 'o' }, { sort }))).toEqual(
+        ids(expected),
+      );
+      const page = await store.collection('c').find({ owner: 'o' }, { sort, skip: 3, limit: 4 });
+      expect(ids(page)).toEqual(ids(expected.slice(3, 7)));
+    }
+  });
+
+  it('counts through an index only what mingo matches', async () => {
+    const store = await open();
+    await store.ensureIndexes('c', [{ name: 'by_n', keys: { n: 1 } }]);
+    const values = [1, 2, 3, '4', true, null, { n: 5 }, 10, 'x'];
+    const docs = values.map((n, i) => ({ _id: `d${i}`, n }));
+    await store.commit('p', undefined, puts('c', docs));
+    for (const filter of [
+      { n: { $gt: 1 } },
+      { n: { $lt: 'z' } },
+      { n: { $gte: 2, $lt: 10 } },
+      { n: { $in: [1, '4', true] } },
+      { n: true },
+    ]) {
+      expect(await store.collection('c').count(filter)).toBe(find(docs, filter).all().length);
+    }
+  });
+
+  it('finds array values once an index meets arrays, before and after it is declared', async () => {
+    const store = await open();
+    await store.commit('p', undefined, puts('before', [{ _id: 'a', tags: ['x', 'y'] }]));
+    await store.ensureIndexes('before', [{ name: 'by_tag', keys: { tags: 1 } }]);
+    await store.ensureIndexes('after', [{ name: 'by_tag', keys: { 'meta.tag': 1 } }]);
+    await store.commit('p', undefined, [
+      { kind: 'put', collection: 'after', doc: { _id: 'a', meta: { tag: 'x' } } },
+      { kind: 'put', collection: 'after', doc: { _id: 'b', meta: [{ tag: 'x' }] } },
+    ]);
+    expect(ids(await store.collection('before').find({ tags: 'x' }))).toEqual(['a']);
+    expect(
+      ids(await store.collection('after').find({ 'meta.tag': 'x' }, { sort: { _id: 1 } })),
+    ).toEqual(['a', 'b']);
+  });
+
+  it('shares collections, indexes and their state between connections to one file', async () => {
+    const one = await open();
+    const two = await open();
+    await one.ensureIndexes('c', [{ name: 'by_k', keys: { k: 1 } }]);
+    await one.commit('p', '1', puts('c', [{ _id: 'a', k: 'x' }]));
+    await two.commit('p', '2', puts('c', [{ _id: 'b', k: ['x'] }]));
+    expect(ids(await one.collection('c').find({ k: 'x' }, { sort: { _id: 1 } }))).toEqual([
+      'a',
+      'b',
+    ]);
+    expect(await one.checkpoint('p')).toBe('2');
+    await two.renameCollection('c', 'd');
+    expect(await one.listCollections()).toEqual(['d']);
+    expect(await one.collection('d').count({ k: 'x' })).toBe(2);
+    await one.dropCollection('d');
+    expect(await two.collection('d').get('a')).toBeUndefined();
+  });
+
+  it('carries indexes over a rename and lets the old name be used again', async () => {
+    const store = await open();
+    await store.ensureIndexes('shadow', [{ name: 'by_x', keys: { x: 1 } }]);
+    await store.commit('p', undefined, puts('shadow', [{ _id: 'a', x: 1 }]));
+    await store.commit('p', undefined, puts('live', [{ _id: 'old', x: 1 }]));
+    await store.renameCollection('shadow', 'live');
+    await store.ensureIndexes('shadow', [{ name: 'by_x', keys: { x: 1 } }]);
+    await store.commit('p', undefined, puts('shadow', [{ _id: 'b', x: 1 }]));
+    expect(ids(await store.collection('live').find({ x: 1 }))).toEqual(['a']);
+    expect(ids(await store.collection('shadow').find({ x: 1 }))).toEqual(['b']);
+    const db = new Database(path.join(dataDir, 'read-models.sqlite'), { readonly: true });
+    const indexes = db.prepare('SELECT collection, name FROM read_indexes ORDER BY 1').all();
+    db.close();
+    expect(indexes).toEqual([
+      { collection: 'live', name: 'by_x' },
+      { collection: 'shadow', name: 'by_x' },
+    ]);
+    await expect(store.renameCollection('missing', 'live')).rejects.toThrow(InvalidQueryError);
+  });
+
+  it('keeps apart names that differ only in case or punctuation, and refuses others', async () => {
+    const store = await open();
+    const names = ['Orders', 'orders', 'a_b', 'a-b', 'aB', 'a__b'];
+    for (const name of names) await store.commit('p', undefined, puts(name, [{ _id: name }]));
+    for (const name of names) expect(ids(await store.collection(name).find())).toEqual([name]);
+    expect(await store.listCollections()).toEqual([...names].sort());
+    expect(() => store.collection('x"; DROP TABLE read_meta; --')).toThrow(InvalidQueryError);
+    expect(() => store.collection('a.b')).toThrow(InvalidQueryError);
+    await expect(store.ensureIndexes('c', [{ name: 'bad name', keys: { x: 1 } }])).rejects.toThrow(
+      InvalidQueryError,
+    );
+  });
+
+  it('stores any string as an id', async () => {
+    const store = await open();
+    const odd = ['', "it's", 'a"b', '🛒 你好', 'x'.repeat(5000), '%_', 'a\u0000b'];
+    await store.commit(
+      'p',
+      undefined,
+      puts(
+        'c',
+        odd.map((_id) => ({ _id, v: _id })),
+      ),
+    );
+    for (const id of odd) expect((await store.collection('c').get(id))?.v).toBe(id);
+    const many = await store.collection('c').getMany([...odd].reverse().concat(odd[0]!, 'none'));
+    expect([...many.keys()]).toEqual([...odd].reverse());
+  });
+
+  it('applies $setOnInsert only when upserting a new document', async () => {
+    const store = await open();
+    const upsert = (n: number): Write => ({
+      kind: 'update',
+      collection: 'c',
+      id: 'a',
+      update: { $setOnInsert: { created: n }, $set: { seen: n } },
+      upsert: true,
+    });
+    await store.commit('p', undefined, [upsert(1), upsert(2)]);
+    expect(await store.collection('c').get('a')).toEqual({ _id: 'a', created: 1, seen: 2 });
+  });
+
+  it('refuses a duplicate in a unique index and rolls the batch back', async () => {
+    const store = await open();
+    await store.ensureIndexes('c', [{ name: 'by_sku', keys: { sku: 1 }, unique: true }]);
+    await store.commit('p', '1', puts('c', [{ _id: 'a', sku: 'x' }]));
+    await expect(
+      store.commit(
+        'p',
+        '2',
+        puts('c', [
+          { _id: 'b', sku: 'y' },
+          { _id: 'c', sku: 'x' },
+        ]),
+      ),
+    ).rejects.toThrow(InvalidWriteError);
+    expect(await store.collection('c').count()).toBe(1);
+    expect(await store.checkpoint('p')).toBe('1');
+    await expect(store.ensureIndexes('c', [{ name: 'by_sku', keys: { sku: -1 } }])).rejects.toThrow(
+      InvalidQueryError,
+    );
+    await store.commit(
+      'p',
+      '3',
+      puts('c', [
+        { _id: 'd', code: 1 },
+        { _id: 'e', code: 1 },
+      ]),
+    );
+    await expect(
+      store.ensureIndexes('c', [{ name: 'by_code', keys: { code: 1 }, unique: true }]),
+    ).rejects.toThrow(InvalidQueryError);
+  });
+
+  it('serves leading $match, $sort and $limit stages from the index, then runs the rest', async () => {
+    const store = await open();
+    await store.ensureIndexes('c', [{ name: 'by_g_n', keys: { g: 1, n: -1 } }]);
+    const docs = Array.from({ length: 300 }, (_, i) => ({
+      _id: `d${i}`,
+      g: `g${i % 3}`,
+      n: i % 17,
+    }));
+    await store.commit('p', undefined, puts('c', docs));
+    const pipeline = [
+      { $match: { g: 'g1' } },
+      { $sort: { n: -1, _id: 1 } },
+      { $skip: 2 },
+      { $limit: 5 },
+      { $group: { _id: '$n', ids: { $push: '$_id' } } },
+      { $sort: { _id: 1 } },
+    ];
+    const expected = find(docs, { g: 'g1' }).sort({ n: -1, _id: 1 }).skip(2).limit(5).all();
+    const rows = await store.collection('c').aggregate(pipeline, { maxResults: 5 });
+    expect(rows.flatMap((r) => r.ids as string[]).sort()).toEqual(ids(expected as Doc[]).sort());
+  });
+
+  it('gives up an aggregation past its time limit', async () => {
+    const store = await open();
+    const docs = Array.from({ length: 20_000 }, (_, i) => ({ _id: `d${i}`, text: `t${i}` }));
+    await store.commit('p', undefined, puts('c', docs));
+    await expect(
+      store
+        .collection('c')
+        .aggregate([{ $match: { absent: { $exists: true } } }], { maxTimeMs: 1 }),
+    ).rejects.toBeInstanceOf(ReadStoreLimitError);
+  });
+
+  it('checks limits and answers limit 0 with nothing', async () => {
+    const store = await open();
+    await store.commit('p', undefined, puts('c', [{ _id: 'a' }]));
+    expect(await store.collection('c').find({}, { limit: 0 })).toEqual([]);
+    await expect(store.collection('c').find({}, { limit: -1 })).rejects.toThrow(InvalidQueryError);
+    await expect(store.collection('c').find({}, { skip: 1.5 })).rejects.toThrow(InvalidQueryError);
+  });
+
+  it('keeps documents, checkpoints and indexes across reopening', async () => {
+    const store = await open();
+    await store.ensureIndexes('c', [{ name: 'by_x', keys: { x: 1 } }]);
+    await store.commit('p', '7', puts('c', [{ _id: 'a', x: 1 }]));
+    await store.close();
+    const again = await open();
+    expect(await again.checkpoint('p')).toBe('7');
+    expect(await again.collection('c').find({ x: 1 })).toEqual([{ _id: 'a', x: 1 }]);
+    await again.ensureIndexes('c', [{ name: 'by_x', keys: { x: 1 } }]);
+  });
+
+  it('leaves an index built with other key expressions to be rebuilt', async () => {
+    const store = await open();
+    await store.ensureIndexes('c', [{ name: 'by_x', keys: { x: 1 } }]);
+    await store.commit(
+      'p',
+      undefined,
+      puts('c', [
+        { _id: 'a', x: 1 },
+        { _id: 'b', x: 2 },
+      ]),
+    );
+    await store.close();
+    const file = path.join(dataDir, 'read-models.sqlite');
+    const indexSql = (db: Database.Database) =>
+      db.prepare("SELECT sql FROM sqlite_master WHERE name = 'col_c.by__x'").pluck().get();
+    const db = new Database(file);
+    db.exec(`DROP INDEX "col_c.by__x"; CREATE INDEX "col_c.by__x" ON col_c (doc ->> '$.x')`);
+    db.close();
+    const again = await open();
+    expect(await again.collection('c').find({ x: 2 })).toEqual([{ _id: 'b', x: 2 }]);
+    await again.ensureIndexes('c', [{ name: 'by_x', keys: { x: 1 } }]);
+    const check = new Database(file, { readonly: true });
+    expect(indexSql(check)).toContain('json_type');
+    check.close();
+    expect(await again.collection('c').find({ x: 2 })).toEqual([{ _id: 'b', x: 2 }]);
+  });
+
+  it('lets one connection at a time hold a lease', async () => {
+    const one = await open();
+    const two = await open();
+    expect(await one.acquireLease('l', 'a', 60_000)).toBe(true);
+    expect(await two.acquireLease('l', 'b', 60_000)).toBe(false);
+    await two.releaseLease('l', 'b');
+    expect(await two.acquireLease('l', 'b', 60_000)).toBe(false);
+    await one.releaseLease('l', 'a');
+    expect(await two.acquireLease('l', 'b', 60_000)).toBe(true);
+  });
+});
