@@ -1,0 +1,110 @@
+import type { Doc } from '../../stores/read-store.js';
+
+/** The reporting read model's public collection: one document per UTC day. */
+export const SALES = 'sales';
+/** Private: what the projection remembers of each order until no more money can move. */
+export const SALES_ORDERS = 'sales_orders';
+/** Private: each product's current name and category. */
+export const SALES_PRODUCTS = 'sales_products';
+
+export const UNCATEGORIZED = 'uncategorized';
+
+/** Order-level figures of one day and currency (the `(day, '*', currency)` bucket). */
+export interface CurrencyBucket {
+  readonly currency: string;
+  /** Orders confirmed that day. */
+  readonly orders: number;
+  /** Their units, line totals and discounts. */
+  readonly units: number;
+  readonly gross: number;
+  readonly discounts: number;
+  /** Money refunded that day on confirmed orders, whenever they were confirmed. */
+  readonly refunds: number;
+}
+
+/**
+ * One product's figures of one day and currency, from the orders confirmed
+ * that day, per category the product had when each order was placed (a
+ * product changes category rarely; its units stay where they were counted).
+ */
+export interface ProductBucket {
+  readonly productId: string;
+  readonly currency: string;
+  readonly category: string;
+  /** The product's name when the latest order counted here was placed. */
+  readonly name: string;
+  readonly units: number;
+  /** Sum of its line totals (before order discounts). */
+  readonly gross: number;
+  /** When the latest order counted here was confirmed. */
+  readonly updatedAt: string;
+}
+
+/**
+ * A day's buckets. Buckets of a day share one document because a
+ * confirmation names only its order: the document it updates must be known
+ * from the event alone. Both lists are sorted by their keys.
+ */
+export interface SalesDayDoc extends Doc {
+  /** `YYYY-MM-DD`, UTC; also the `_id`. */
+  readonly day: string;
+  readonly totals: readonly CurrencyBucket[];
+  readonly products: readonly ProductBucket[];
+}
+
+export interface SaleLine {
+  readonly productId: string;
+  readonly name: string;
+  readonly category: string;
+  readonly quantity: number;
+  readonly gross: number;
+}
+
+/** Placed, not yet decided: what the confirmation will add to its day. */
+export interface PendingSale extends Doc {
+  readonly status: 'pending';
+  readonly currency: string;
+  readonly lines: readonly SaleLine[];
+  readonly discount: number;
+  /** What will be captured: `totals.total`. */
+  readonly total: number;
+}
+
+/** Confirmed with money left to refund. */
+export interface ConfirmedSale extends Doc {
+  readonly status: 'confirmed';
+  readonly currency: string;
+  readonly captured: number;
+  readonly refunded: number;
+}
+
+/**
+ * Rejected, cancelled before confirmation, or refunded in full: nothing more
+ * will count. Kept (tiny) so the runner can tell a replayed event by position.
+ */
+export interface ClosedSale extends Doc {
+  readonly status: 'closed';
+}
+
+export type SalesOrderDoc = PendingSale | ConfirmedSale | ClosedSale;
+
+export interface SalesProductDoc extends Doc {
+  readonly name: string;
+  readonly category: string;
+}
+
+const DAY = /^\d{4}-\d{2}-\d{2}$/;
+
+/** True for a real calendar date written `YYYY-MM-DD`. */
+export function isUtcDay(value: string): boolean {
+  if (!DAY.test(value)) return false;
+  const date = new Date(`${value}T00:00:00.000Z`);
+  return !Number.isNaN(date.getTime()) && date.toISOString().slice(0, 10) === value;
+}
+
+/** The UTC date (`YYYY-MM-DD`) of an ISO 8601 time. */
+export function utcDayOf(time: string): string {
+  const date = new Date(time);
+  if (Number.isNaN(date.getTime())) throw new Error(`Not a time: ${JSON.stringify(time)}`);
+  return date.toISOString().slice(0, 10);
+}

@@ -1,0 +1,79 @@
+import type { Filter, ReadCollection } from '../../stores/read-store.js';
+
+export type SearchFacet = 'category' | 'price';
+
+export const searchFacets: readonly SearchFacet[] = ['category', 'price'];
+
+export interface CategoryCount {
+  readonly category: string;
+  readonly count: number;
+}
+
+export interface PriceBand {
+  /** A label in major units: "<10", "10-50", ..., ">=500". */
+  readonly band: string;
+  /** Minor units, inclusive; absent for the lowest band. */
+  readonly min?: number;
+  /** Minor units, exclusive; absent for the highest band. */
+  readonly max?: number;
+}
+
+export type PriceBandCount = PriceBand & { readonly count: number };
+
+export interface Facets {
+  readonly category?: CategoryCount[];
+  readonly price?: PriceBandCount[];
+}
+
+/** Bands in major units of a two-decimal currency (10.00 = 1000 minor units). */
+export const priceBands: readonly PriceBand[] = [
+  { band: '<10', max: 1000 },
+  { band: '10-50', min: 1000, max: 5000 },
+  { band: '50-100', min: 5000, max: 10000 },
+  { band: '100-500', min: 10000, max: 50000 },
+  { band: '>=500', min: 50000 },
+];
+
+const MAX_CATEGORIES = 100;
+
+/** Products per category, most first (ties by name). */
+export async function categoryFacet(
+  collection: ReadCollection,
+  match: Filter,
+): Promise<CategoryCount[]> {
+  const rows = await collection.aggregate([
+    { $match: match },
+    { $group: { _id: '$category', count: { $sum: 1 } } },
+    { $sort: { count: -1, _id: 1 } },
+    { $limit: MAX_CATEGORIES },
+  ]);
+  return rows.map((row) => ({ category: String(row._id), count: Number(row.count) }));
+}
+
+/** Products per price band, every band listed (empty ones with 0), cheapest first. */
+export async function priceFacet(
+  collection: ReadCollection,
+  match: Filter,
+): Promise<PriceBandCount[]> {
+  const bounded = priceBands.filter((band) => band.max !== undefined);
+  const top = priceBands[priceBands.length - 1]?.band;
+  const rows = await collection.aggregate([
+    { $match: match },
+    {
+      $group: {
+        _id: {
+          $switch: {
+            branches: bounded.map((band) => ({
+              case: { $lt: ['$price.amount', band.max] },
+              then: band.band,
+            })),
+            default: top,
+          },
+        },
+        count: { $sum: 1 },
+      },
+    },
+  ]);
+  const counts = new Map(rows.map((row) => [row._id, Number(row.count)]));
+  return priceBands.map((band) => ({ ...band, count: counts.get(band.band) ?? 0 }));
+}

@@ -1,0 +1,142 @@
+import type { Filter, ReadStore } from '../../stores/read-store.js';
+import type { Money } from '../../events/money.js';
+import {
+  afterKey,
+  decodeCursor,
+  invalidQuery,
+  pageLimit,
+  priceBound,
+  sortSpecOf,
+  toPage,
+} from '../catalog/keyset.js';
+import { SEARCH, type FindableSearchDoc } from './search-doc.js';
+import {
+  categoryFacet,
+  priceFacet,
+  searchFacets,
+  type Facets,
+  type SearchFacet,
+} from './search-facets.js';
+import { searchOrderings, searchSorts, type SearchSort } from './search-sorts.js';
+import { tokenize } from './tokenizer.js';
+
+export const MAX_QUERY_WORDS = 16;
+
+export interface SearchQuery {
+  /** Words to find, all of them (each as a word or the start of one); blank lists everything. */
+  readonly q?: string;
+  readonly category?: string;
+  /** Minor units, inclusive. */
+  readonly minPrice?: number;
+  /** Minor units, inclusive. */
+  readonly maxPrice?: number;
+  /** Relevance when there are words, newest otherwise. */
+  readonly sort?: SearchSort;
+  readonly facets?: readonly SearchFacet[];
+  /** 1..100, 20 when absent. */
+  readonly limit?: number;
+  readonly cursor?: string;
+}
+
+export interface SearchItem {
+  readonly productId: string;
+  readonly sku: string;
+  readonly name: string;
+  readonly category: string;
+  readonly price: Money;
+  readonly available: number;
+  readonly createdAt: string;
+  readonly score: number;
+}
+
+export interface SearchResult {
+  readonly items: SearchItem[];
+  /** How many products match in all (every page). */
+  readonly total: number;
+  readonly nextCursor: string | null;
+  /** The facets asked for; each counts the matches ignoring its own filter. */
+  readonly facets: Facets;
+}
+
+type Scored = FindableSearchDoc & { readonly score: number };
+
+// Heavy fields stay in the store; what is left is what a SearchItem needs.
+const itemFields = { terms: 0, prefixes: 0, namePrefixes: 0, description: 0, attributes: 0 };
+
+/**
+ * Active products having every query word among their words or word
+ * prefixes. Score per query word: 3 for a whole word, 1 for a prefix, plus
+ * 2 when it is (the start of) a word of the name. The same pipeline runs on
+ * MongoDB and on the embedded store.
+ */
+export async function searchProducts(store: ReadStore, query: SearchQuery): Promise<SearchResult> {
+  const words = tokenize(query.q ?? '');
+  if (words.length > MAX_QUERY_WORDS) {
+    throw invalidQuery('q', `q has at most ${MAX_QUERY_WORDS} words`);
+  }
+  const sort = query.sort ?? (words.length > 0 ? 'relevance' : 'newest');
+  if (!Object.hasOwn(searchOrderings, sort)) {
+    throw invalidQuery('sort', `sort is one of ${searchSorts.join(', ')}`);
+  }
+  const facets = query.facets ?? [];
+  const unknownFacet = facets.find((facet) => !searchFacets.includes(facet));
+  if (unknownFacet !== undefined) {
+    throw invalidQuery('facets', `facets are among ${searchFacets.join(', ')}`);
+  }
+  const ordering = searchOrderings[sort];
+  const limit = pageLimit(query.limit);
+  const after = query.cursor === undefined ? [] : [decodeCursor(ordering, query.cursor)];
+  const match = matchFilter(words, query);
+  const collection = store.collection(SEARCH);
+
+  const [docs, total, category, price] = await Promise.all([
+    collection.aggregate([
+      { $match: match() },
+      { $addFields: { score: scoreOf(words) } },
+      { $project: itemFields },
+      ...after.map((values) => ({ $match: afterKey(ordering, values) })),
+      { $sort: sortSpecOf(ordering) },
+      { $limit: limit + 1 },
+    ]) as Promise<Scored[]>,
+    collection.count(match()),
+    facets.includes('category') ? categoryFacet(collection, match('category')) : undefined,
+    facets.includes('price') ? priceFacet(collection, match('price')) : undefined,
+  ]);
+  const page = toPage(ordering, docs, limit, toSearchItem);
+  return {
+    ...page,
+    total,
+    facets: { ...(category && { category }), ...(price && { price }) },
+  };
+}
+
+/** The match, optionally without one facet's own filter (so a facet shows its alternatives). */
+function matchFilter(words: readonly string[], query: SearchQuery) {
+  const minPrice = priceBound('minPrice', query.minPrice);
+  const maxPrice = priceBound('maxPrice', query.maxPrice);
+  const price = {
+    ...(minPrice === undefined ? {} : { $gte: minPrice }),
+    ...(maxPrice === undefined ? {} : { $lte: maxPrice }),
+  };
+  return (without?: SearchFacet): Filter => ({
+    status: 'active',
+    ...(words.length === 0 ? {} : { prefixes: { $all: words } }),
+    ...(query.category === undefined || without === 'category' ? {} : { category: query.category }),
+    ...(Object.keys(price).length === 0 || without === 'price' ? {} : { 'price.amount': price }),
+  });
+}
+
+function scoreOf(words: readonly string[]): unknown {
+  if (words.length === 0) return { $literal: 0 };
+  return {
+    $add: words.flatMap((word) => [
+      { $cond: [{ $in: [{ $literal: word }, '$terms'] }, 3, 1] },
+      { $cond: [{ $in: [{ $literal: word }, '$namePrefixes'] }, 2, 0] },
+    ]),
+  };
+}
+
+function toSearchItem(doc: Scored): SearchItem {
+  const { productId, sku, name, category, price, available, createdAt, score } = doc;
+  return { productId, sku, name, category, price, available, createdAt, score };
+}

@@ -1,0 +1,96 @@
+import { v7 as uuidv7 } from 'uuid';
+import {
+  EventFeed,
+  type EventFeedOptions,
+  type FeedMode,
+} from '../../src/projections/event-feed.js';
+import type { RecordedEvent } from '../../src/stores/event-store.js';
+import { openTempStore, type TempStore } from '../support/temp-store.js';
+
+describe('event feed', () => {
+  let temp: TempStore;
+  let feed: EventFeed | undefined;
+  beforeEach(async () => {
+    temp = await openTempStore();
+  });
+  afterEach(async () => {
+    feed?.close();
+    await temp.cleanup();
+  });
+
+  const append = (stream: string, n: number) =>
+    temp.store.appendToStream(
+      stream,
+      Array.from({ length: n }, (_, i) => ({ eventId: uuidv7(), type: 'Step', data: { i } })),
+    );
+  const open = (options: Partial<EventFeedOptions> = {}) => {
+    const modes: FeedMode[] = [];
+    feed = new EventFeed(temp.store, {
+      from: undefined,
+      filter: { streamCategories: ['job'] },
+      batchSize: 10,
+      batchMs: 60_000,
+      maxBuffered: 1_000,
+      clock: Date.now,
+      onMode: (mode) => modes.push(mode),
+      ...options,
+    });
+    return { feed, modes };
+  };
+  const drain = async (f: EventFeed, count: number) => {
+    const batches: RecordedEvent[][] = [];
+    for (let n = 0; n < count;) {
+      const batch = (await f.next()) ?? [];
+      batches.push(batch);
+      n += batch.length;
+    }
+    return batches;
+  };
+
+  it('reads pages of batchSize behind the head, then follows live events', async () => {
+    await append('job-a', 25);
+    await append('other-x', 3);
+    const { feed, modes } = open();
+    const batches = await drain(feed, 25);
+    expect(batches.map((b) => b.length)).toEqual([10, 10, 5]);
+    expect(feed.mode).toBe('live');
+    const next = feed.next();
+    await append('job-b', 12);
+    expect((await next)?.length).toBe(10);
+    expect(modes).toEqual(['live']);
+  });
+
+  it('closes a live batch after batchMs when it is not full', async () => {
+    const { feed } = open({ batchMs: 150 });
+    const first = feed.next();
+    const started = Date.now();
+    await append('job-a', 3);
+    expect((await first)?.length).toBe(3);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(140);
+  });
+
+  it('drops live events past maxBuffered and reads them again in pages, each exactly once', async () => {
+    const { feed, modes } = open({ batchSize: 5, batchMs: 20, maxBuffered: 20 });
+    expect(await Promise.race([feed.next(), Promise.resolve('waiting' as const)])).toBe('waiting');
+    await append('job-a', 100);
+    expect(feed.buffered).toBe(0);
+    expect(feed.mode).toBe('catching-up');
+    const events = (await drain(feed, 100)).flat();
+    expect(events.map((e) => (e.data as { i: number }).i)).toEqual(
+      Array.from({ length: 100 }, (_, i) => i),
+    );
+    const more = feed.next();
+    await append('job-a', 1);
+    expect((await more)?.map((e) => (e.data as { i: number }).i)).toEqual([0]);
+    expect(modes).toEqual(['live', 'catching-up', 'live']);
+  });
+
+  it('resumes after a position, exclusive', async () => {
+    await append('job-a', 3);
+    const { position } = await append('job-a', 2);
+    await append('job-a', 1);
+    const { feed } = open({ from: position });
+    const [batch] = await drain(feed, 1);
+    expect(batch?.map((e) => (e.data as { i: number }).i)).toEqual([0]);
+  });
+});

@@ -1,0 +1,130 @@
+import { searchProjection } from '../../../src/projections/search/search-projection.js';
+import { projectFiltered } from '../catalog/project-filtered.js';
+import { eur, productLog } from '../catalog/product-events.js';
+
+describe('search projection', () => {
+  it('indexes a product’s words and their prefixes', () => {
+    const p = productLog();
+    const docs = projectFiltered(searchProjection, [
+      p.created(
+        'p1',
+        {
+          sku: 'CB-1',
+          name: 'Crème Brûlée',
+          description: 'Dessert',
+          category: 'Food',
+          price: eur(450),
+          attributes: { origin: 'France' },
+        },
+        '2026-01-02T00:00:00.000Z',
+      ),
+    ]);
+    expect(docs).toEqual(
+      new Map([
+        [
+          'search/p1',
+          {
+            _id: 'p1',
+            _position: '1',
+            status: 'active',
+            productId: 'p1',
+            sku: 'CB-1',
+            name: 'Crème Brûlée',
+            description: 'Dessert',
+            category: 'Food',
+            price: eur(450),
+            attributes: { origin: 'France' },
+            createdAt: '2026-01-02T00:00:00.000Z',
+            available: 0,
+            terms: ['1', 'brulee', 'cb', 'creme', 'dessert', 'food', 'france'],
+            prefixes: [
+              '1',
+              'br',
+              'bru',
+              'brul',
+              'brule',
+              'brulee',
+              'cb',
+              'cr',
+              'cre',
+              'crem',
+              'creme',
+              'de',
+              'des',
+              'dess',
+              'desse',
+              'desser',
+              'dessert',
+              'fo',
+              'foo',
+              'food',
+              'fr',
+              'fra',
+              'fran',
+              'franc',
+              'france',
+            ],
+            namePrefixes: ['br', 'bru', 'brul', 'brule', 'brulee', 'cr', 'cre', 'crem', 'creme'],
+          },
+        ],
+      ]),
+    );
+  });
+
+  it('re-indexes on update and follows price, status and available stock', () => {
+    const p = productLog();
+    const docs = projectFiltered(searchProjection, [
+      p.created('p1', { name: 'Old name', description: 'kept' }),
+      p.updated('p1', { name: 'Laptop' }),
+      p.priced('p1', eur(2500), eur(1000)),
+      p.received('p1', 10),
+      p.reserved('p1', 'o1', 4),
+      p.committed('p1', 'o1', 4),
+      p.reserved('p1', 'o2', 1),
+      p.discontinued('p1'),
+    ]);
+    const doc = docs.get('search/p1');
+    expect(doc).toMatchObject({
+      name: 'Laptop',
+      description: 'kept',
+      price: eur(2500),
+      available: 5,
+      status: 'discontinued',
+      namePrefixes: ['la', 'lap', 'lapt', 'lapto', 'laptop'],
+    });
+    expect(doc?.terms).toEqual(expect.arrayContaining(['laptop', 'kept']));
+    expect(doc?.terms).not.toContain('old');
+  });
+
+  it('keeps stock seen before the product exists in a pending document', () => {
+    const p = productLog();
+    const before = projectFiltered(searchProjection, [
+      p.received('p1', 3),
+      p.reservationFailed('p1', 'o1', 9),
+    ]);
+    expect(before.get('search/p1')).toEqual({
+      _id: 'p1',
+      _position: '1',
+      status: 'pending',
+      productId: 'p1',
+      available: 3,
+    });
+    const after = projectFiltered(searchProjection, [p.created('p1')], before);
+    expect(after.get('search/p1')).toMatchObject({ status: 'active', available: 3 });
+  });
+
+  it('folding the same events twice gives the same documents', () => {
+    const p = productLog();
+    const events = [
+      p.created('p1', { name: '无线蓝牙耳机' }),
+      p.received('p1', 10),
+      p.updated('p1', { description: 'Bluetooth 5.3' }),
+      p.reserved('p1', 'o1', 2),
+      p.released('p1', 'o1', 2),
+      p.created('p2'),
+      p.discontinued('p2'),
+    ];
+    const once = projectFiltered(searchProjection, events);
+    expect(projectFiltered(searchProjection, events, once)).toEqual(once);
+  });
+});
