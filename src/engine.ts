@@ -1,3 +1,4 @@
+import os from 'node:os';
 import type { Express } from 'express';
 import type { Logger } from 'pino';
 import { createApp } from './api/app.js';
@@ -18,13 +19,18 @@ import type { PaymentGateway } from './processes/payment-gateway.js';
 import { runProcess, type RunningProcess } from './processes/process-runner.js';
 import { ReservationExpiry } from './processes/reservation-expiry.js';
 import type { EventStore } from './stores/event-store.js';
+import { startReadModels, type ReadModels } from './projections/read-models.js';
 import { openEventStore } from './stores/open-event-store.js';
+import { openReadStore } from './stores/open-read-store.js';
+import type { ReadStore } from './stores/read-store.js';
 
 export interface Engine {
   readonly app: Express;
   readonly eventStore: EventStore;
   readonly handler: CommandHandler;
   readonly fulfilment: RunningProcess;
+  readonly readStore: ReadStore;
+  readonly readModels: ReadModels;
   readonly description: string;
   /** The staff account created from a generated password on first start, to be shown once. */
   readonly generatedStaffLogin: { email: string; password: string } | undefined;
@@ -46,6 +52,15 @@ export async function startEngine(
 ): Promise<Engine> {
   const clock = overrides.clock ?? (() => new Date());
   const { eventStore, snapshots, description } = await openEventStore(config);
+  const { readStore, description: readDescription } = await openReadStore(config);
+  const holder = `${os.hostname()}:${process.pid}:${newEventId()}`;
+  const readModels = await startReadModels({
+    eventStore,
+    readStore,
+    holder,
+    onError: (projection, err) =>
+      logger.warn({ err, projection }, 'read model update failed; retrying'),
+  });
   const handler = createCommandHandler({ eventStore, snapshots, clock });
   const simulated = overrides.gateway
     ? undefined
@@ -95,6 +110,8 @@ export async function startEngine(
       tokens: new AccessTokens(config.jwtSecret ?? localSecret(config.dataDir, 'jwt-secret').value),
       loginLimiter: new LoginLimiter(),
       decisions,
+      readStore,
+      readModels,
       clock,
       orderDecisionWaitMs: 2000,
     },
@@ -106,13 +123,17 @@ export async function startEngine(
     eventStore,
     handler,
     fulfilment,
-    description,
+    readStore,
+    readModels,
+    description: `${description}; read models in ${readDescription}`,
     generatedStaffLogin,
     async close() {
       decisions.stop();
       await expiry.stop();
       await fulfilment.stop();
+      await readModels.stop();
       simulated?.close();
+      await readStore.close();
       await eventStore.close();
     },
   };

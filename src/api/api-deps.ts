@@ -2,7 +2,9 @@ import type { CommandHandler } from '../commands/command-handler.js';
 import type { RunOnce } from '../commands/run-once.js';
 import type { Clock } from '../events/envelope.js';
 import type { OrderDecisions } from '../processes/order-decisions.js';
+import type { ReadModels } from '../projections/read-models.js';
 import type { EventStore } from '../stores/event-store.js';
+import type { ReadStore } from '../stores/read-store.js';
 import type { LoginLimiter } from './auth/login-limiter.js';
 import type { AccessTokens } from './auth/tokens.js';
 
@@ -14,6 +16,8 @@ export interface ApiDeps {
   readonly tokens: AccessTokens;
   readonly loginLimiter: LoginLimiter;
   readonly decisions: OrderDecisions;
+  readonly readStore: ReadStore;
+  readonly readModels: ReadModels;
   readonly clock: Clock;
   /** How long POST /v1/orders waits for the fulfilment decision before answering 202. */
   readonly orderDecisionWaitMs: number;

@@ -1,0 +1,27 @@
+import path from 'node:path';
+import type { ReadStore } from './read-store.js';
+
+export interface OpenedReadStore {
+  readonly readStore: ReadStore;
+  /** Where the read models live, for logs (no credentials). */
+  readonly description: string;
+}
+
+/** MongoDB when a URL is configured, otherwise the embedded store in the data directory. */
+export async function openReadStore(options: {
+  readonly mongoUrl: string | undefined;
+  readonly dataDir: string;
+}): Promise<OpenedReadStore> {
+  if (options.mongoUrl) {
+    const { MongoReadStore } = await import('./mongodb/mongo-read-store.js');
+    return {
+      readStore: await MongoReadStore.connect(options.mongoUrl),
+      description: `MongoDB at ${options.mongoUrl.replace(/\/\/([^:/@]+):[^@]*@/, '//$1:***@')}`,
+    };
+  }
+  const { EmbeddedReadStore } = await import('./embedded/embedded-read-store.js');
+  return {
+    readStore: await EmbeddedReadStore.open({ dataDir: options.dataDir }),
+    description: `embedded SQLite at ${path.join(options.dataDir, 'read-models.sqlite')}`,
+  };
+}
