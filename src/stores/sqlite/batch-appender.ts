@@ -33,10 +33,27 @@ export function createBatchAppender(db: SqliteDatabase) {
   const storedEvent = db.prepare<[string], StoredEvent>(
     'SELECT stream_id, revision, position FROM events WHERE event_id = ?',
   );
-  const insertEvent = db.prepare(
-    `INSERT INTO events (stream_id, category, revision, event_id, type, data, metadata, recorded_at)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
-  );
+  // Accepted events are inserted together, a few hundred rows per statement:
+  // one statement run instead of one per event. Rows inserted by one statement
+  // get consecutive positions, as no one else writes while the lock is held.
+  const insertStatements = new Map<number, ReturnType<typeof db.prepare<(string | number)[]>>>();
+  const insertRows = (rows: readonly (string | number)[][]): number[] => {
+    const positions: number[] = [];
+    for (let start = 0; start < rows.length; start += ROWS_PER_INSERT) {
+      const chunk = rows.slice(start, start + ROWS_PER_INSERT);
+      let statement = insertStatements.get(chunk.length);
+      if (!statement) {
+        statement = db.prepare<(string | number)[]>(
+          `INSERT INTO events (stream_id, category, revision, event_id, type, data, metadata, recorded_at)
+           VALUES ${Array.from({ length: chunk.length }, () => '(?, ?, ?, ?, ?, ?, ?, ?)').join(', ')}`,
+        );
+        insertStatements.set(chunk.length, statement);
+      }
+      const last = Number(statement.run(...chunk.flat()).lastInsertRowid);
+      for (let i = chunk.length - 1; i >= 0; i--) positions.push(last - i);
+    }
+    return positions;
+  };
   const saveSnapshot = db.prepare(
     `INSERT INTO snapshots (stream_id, revision, version, state) VALUES (?, ?, ?, ?)
      ON CONFLICT (stream_id) DO UPDATE SET revision = excluded.revision,
@@ -44,7 +61,26 @@ export function createBatchAppender(db: SqliteDatabase) {
      WHERE excluded.revision >= snapshots.revision`,
   );
 
-  function appendOne(request: AppendRequest, recordedAt: string): AppendOutcome {
+  /** Events accepted in this batch, not yet inserted, and where their outcomes go. */
+  let rows: (string | number)[][] = [];
+  let waiting: { outcome: number; lastRow: number; nextRevision: number }[] = [];
+  let outcomes: AppendOutcome[] = [];
+
+  function flush(): void {
+    if (rows.length === 0) return;
+    const positions = insertRows(rows);
+    for (const w of waiting) {
+      outcomes[w.outcome] = {
+        kind: 'appended',
+        nextRevision: w.nextRevision,
+        position: positions[w.lastRow] ?? 0,
+      };
+    }
+    rows = [];
+    waiting = [];
+  }
+
+  function appendOne(request: AppendRequest, recordedAt: string, outcome: number): void {
     const { streamId, events } = request;
     const actual = currentRevision(streamId);
     const expected = request.expectedRevision;
@@ -52,36 +88,35 @@ export function createBatchAppender(db: SqliteDatabase) {
     // need checking only on a mismatch or when the expectation is loose.
     const exactMatch = typeof expected === 'number' || expected === 'no_stream';
     if (!exactMatch || !revisionMatches(expected, actual)) {
+      flush();
       const stored = events.map((e) => storedEvent.get(e.eventId));
       const elsewhere = stored.find((s) => s !== undefined && s.stream_id !== streamId);
-      if (elsewhere) return failed(`event id already stored in ${elsewhere.stream_id}`);
+      if (elsewhere) {
+        outcomes[outcome] = failed(`event id already stored in ${elsewhere.stream_id}`);
+        return;
+      }
       if (stored.every((s) => s !== undefined)) {
         const last = stored.reduce((a, b) => (b.revision > a.revision ? b : a));
-        return { kind: 'appended', nextRevision: last.revision, position: last.position };
+        outcomes[outcome] = {
+          kind: 'appended',
+          nextRevision: last.revision,
+          position: last.position,
+        };
+        return;
       }
       if (stored.some((s) => s !== undefined) || !revisionMatches(expected, actual)) {
-        return { kind: 'conflict', actual: actual ?? 'no_stream' };
+        outcomes[outcome] = { kind: 'conflict', actual: actual ?? 'no_stream' };
+        return;
       }
     }
     const category = streamCategory(streamId);
     let revision = actual ?? -1;
-    let position = 0;
     for (const e of events) {
       revision += 1;
-      const info = insertEvent.run(
-        streamId,
-        category,
-        revision,
-        e.eventId,
-        e.type,
-        e.data,
-        e.metadata,
-        recordedAt,
-      );
-      position = Number(info.lastInsertRowid);
+      rows.push([streamId, category, revision, e.eventId, e.type, e.data, e.metadata, recordedAt]);
     }
     revisions.set(streamId, revision);
-    return { kind: 'appended', nextRevision: revision, position };
+    waiting.push({ outcome, lastRow: rows.length - 1, nextRevision: revision });
   }
 
   const writeBatch = db.transaction(
@@ -90,7 +125,11 @@ export function createBatchAppender(db: SqliteDatabase) {
       if (version !== seenVersion || revisions.size > 100_000) revisions.clear();
       seenVersion = version;
       const recordedAt = new Date().toISOString();
-      const outcomes = appends.map((a) => appendOne(a, recordedAt));
+      rows = [];
+      waiting = [];
+      outcomes = [];
+      appends.forEach((a, i) => appendOne(a, recordedAt, i));
+      flush();
       for (const s of snapshots) saveSnapshot.run(s.streamId, s.revision, s.version, s.state);
       return outcomes;
     },
@@ -118,3 +157,6 @@ export function createBatchAppender(db: SqliteDatabase) {
 }
 
 const failed = (message: string): AppendOutcome => ({ kind: 'failed', message });
+
+/** 8 parameters a row keeps each statement far below SQLite's parameter limit. */
+const ROWS_PER_INSERT = 256;
