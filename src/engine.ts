@@ -40,6 +40,8 @@ export interface Engine {
 export interface EngineOverrides {
   readonly clock?: Clock;
   readonly gateway?: PaymentGateway;
+  /** How long a query waits for `X-Min-Position` before a 503 (default 5000 ms). */
+  readonly consistencyWaitMs?: number;
 }
 
 const DEFAULT_STAFF_EMAIL = 'admin@commerce.local';
@@ -114,6 +116,9 @@ export async function startEngine(
       readModels,
       clock,
       orderDecisionWaitMs: 2000,
+      ...(overrides.consistencyWaitMs === undefined
+        ? {}
+        : { consistencyWaitMs: overrides.consistencyWaitMs }),
     },
     logger,
   );

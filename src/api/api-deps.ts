@@ -21,4 +21,6 @@ export interface ApiDeps {
   readonly clock: Clock;
   /** How long POST /v1/orders waits for the fulfilment decision before answering 202. */
   readonly orderDecisionWaitMs: number;
+  /** How long a query waits for its read model to reach `X-Min-Position` before a 503 (default 5000). */
+  readonly consistencyWaitMs?: number;
 }

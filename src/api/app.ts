@@ -17,8 +17,14 @@ import { healthRoutes } from './routes/health-routes.js';
 import { orderRoutes } from './routes/order-routes.js';
 import { cartRoutes } from './routes/cart-routes.js';
 import { reviewRoutes } from './routes/review-routes.js';
+import { catalogQueryRoutes } from './routes/catalog-query-routes.js';
+import { historyRoutes } from './routes/history-routes.js';
+import { reportRoutes } from './routes/report-routes.js';
+import { analyticsRoutes } from './routes/analytics-routes.js';
 
 export const BODY_LIMIT = '64kb';
+/** How long a query waits for `X-Min-Position` unless ApiDeps says otherwise. */
+export const DEFAULT_CONSISTENCY_WAIT_MS = 5000;
 
 const correlationHeader = /^[A-Za-z0-9._:-]{1,100}$/;
 const hasBody = (req: Request) =>
@@ -65,6 +71,9 @@ export function createApp(deps: ApiDeps, logger: Logger): Express {
         throw new AppError('UNAUTHENTICATED', 'The access token is invalid or expired');
       return principal;
     },
+    waitForPosition: (readModel, position, timeoutMs) =>
+      deps.readModels.waitFor(readModel, position, timeoutMs),
+    consistencyWaitMs: deps.consistencyWaitMs ?? DEFAULT_CONSISTENCY_WAIT_MS,
   };
   healthRoutes(router, deps);
   identityRoutes(routeDeps, deps);
@@ -74,6 +83,10 @@ export function createApp(deps: ApiDeps, logger: Logger): Express {
   orderRoutes(routeDeps, deps);
   cartRoutes(routeDeps, deps);
   reviewRoutes(routeDeps, deps);
+  catalogQueryRoutes(routeDeps, deps);
+  historyRoutes(routeDeps, deps);
+  reportRoutes(routeDeps, deps);
+  analyticsRoutes(routeDeps, deps);
   router.get('/v1/openapi.json', (_req, res) => {
     res.json(registry.document({ title: 'Commerce engine API', version: '1' }));
   });

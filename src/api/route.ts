@@ -6,6 +6,7 @@ import type { RunOnce } from '../commands/run-once.js';
 import { AppError } from '../errors.js';
 import type { Role } from '../events/customer.js';
 import { derivedEventId } from '../events/event-ids.js';
+import { isPosition } from '../stores/position.js';
 import type { Principal } from './auth/principal.js';
 import type { OpenApiRegistry } from './openapi.js';
 import { parse } from './validation.js';
@@ -19,6 +20,17 @@ export interface RouteResult {
   readonly revision?: number;
   /** Log position of the command's last event, sent as X-Position. */
   readonly position?: string | undefined;
+  /** Sends `body` (a string) as-is with this Content-Type instead of JSON, e.g. `text/csv`. */
+  readonly contentType?: string;
+  /** More response headers (Vary, Content-Disposition, ...). */
+  readonly headers?: Readonly<Record<string, string>>;
+}
+
+/** What a route's `readModel` function is given: the validated request. */
+export interface RouteInput<B, Q, P> {
+  readonly body: B;
+  readonly query: Q;
+  readonly params: P;
 }
 
 export interface RouteContext<B, Q, P> {
@@ -49,6 +61,14 @@ export interface RouteSpec<B, Q, P> {
   readonly query?: z.ZodType<Q>;
   readonly params?: z.ZodType<P>;
   readonly responses: Readonly<Record<number, { description: string; schema?: z.ZodType }>>;
+  /**
+   * The read model(s) the handler reads. With `X-Min-Position`, the handler
+   * runs only once they have applied everything up to that position (503
+   * CONSISTENCY_TIMEOUT after the consistency wait). A function picks them
+   * from the validated request (and may refuse it by throwing).
+   */
+  readonly readModel?:
+    string | readonly string[] | ((input: RouteInput<B, Q, P>) => string | readonly string[]);
   handle(context: RouteContext<B, Q, P>): Promise<RouteResult>;
 }
 
@@ -57,6 +77,14 @@ export interface RouteDeps {
   readonly registry: OpenApiRegistry;
   readonly once: RunOnce;
   readonly authenticate: (req: Request) => Promise<Principal | undefined>;
+  /** Resolves once the read model has applied everything up to `position`; rejects after `timeoutMs`. */
+  readonly waitForPosition: (
+    readModel: string,
+    position: string,
+    timeoutMs: number,
+  ) => Promise<void>;
+  /** How long a query waits for its read model to reach `X-Min-Position` (5 s in production). */
+  readonly consistencyWaitMs: number;
 }
 
 const ifMatchHeader = z
@@ -68,6 +96,54 @@ const idempotencyKeyHeader = z
   .min(1)
   .max(200)
   .regex(/^[\x21-\x7e]+$/, 'printable ASCII');
+
+const minPositionHeader = z.strictObject({
+  'x-min-position': z
+    .string()
+    .refine(isPosition, 'X-Min-Position must be a log position, as X-Position answered it'),
+});
+
+/** Codes a read model's wait rejects with, as the HTTP layer answers them. */
+function consistencyError(error: unknown, readModel: string, position: string, waitMs: number) {
+  const code = (error as { code?: unknown } | null)?.code;
+  if (code === 'PROJECTION_WAIT_TIMEOUT') {
+    return new AppError(
+      'CONSISTENCY_TIMEOUT',
+      `The ${readModel} read model has not reached position ${position} within ${waitMs} ms; retry later`,
+      { readModel, position },
+    );
+  }
+  if (code === 'PROJECTION_STOPPED') {
+    return new AppError('NOT_READY', `The ${readModel} read model is not running`, { readModel });
+  }
+  return error;
+}
+
+/**
+ * Read-your-writes: with `X-Min-Position`, waits (bounded) until every read
+ * model the route reads has applied that position. Without it, answers at once.
+ */
+async function awaitReadModels<B, Q, P>(
+  deps: RouteDeps,
+  spec: RouteSpec<B, Q, P>,
+  req: Request,
+  input: RouteInput<B, Q, P>,
+): Promise<void> {
+  if (spec.readModel === undefined) return;
+  const raw = req.get('X-Min-Position');
+  if (raw === undefined) return;
+  const position = parse(minPositionHeader, { 'x-min-position': raw }, 'headers')['x-min-position'];
+  const chosen = typeof spec.readModel === 'function' ? spec.readModel(input) : spec.readModel;
+  const names: readonly string[] = typeof chosen === 'string' ? [chosen] : chosen;
+  const waitMs = deps.consistencyWaitMs;
+  await Promise.all(
+    names.map((name) =>
+      deps.waitForPosition(name, position, waitMs).catch((error: unknown) => {
+        throw consistencyError(error, name, position, waitMs);
+      }),
+    ),
+  );
+}
 
 function authorise(access: Access, principal: Principal | undefined): void {
   if (access === 'anyone') return;
@@ -83,8 +159,11 @@ function send(res: Response, result: RouteResult): void {
   if (result.revision !== undefined && result.revision >= 0)
     res.setHeader('ETag', `"${result.revision}"`);
   if (result.position !== undefined) res.setHeader('X-Position', result.position);
+  for (const [name, value] of Object.entries(result.headers ?? {})) res.setHeader(name, value);
   if (result.body === undefined) res.status(result.status).end();
-  else res.status(result.status).json(result.body);
+  else if (result.contentType !== undefined) {
+    res.status(result.status).type(result.contentType).send(String(result.body));
+  } else res.status(result.status).json(result.body);
 }
 
 /**
@@ -109,6 +188,7 @@ export function route<B = undefined, Q = undefined, P = undefined>(
         ifMatchRaw === undefined ? undefined : parse(ifMatchHeader, ifMatchRaw, 'headers');
       const keyRaw = spec.method === 'post' ? req.get('Idempotency-Key') : undefined;
       const key = keyRaw === undefined ? undefined : parse(idempotencyKeyHeader, keyRaw, 'headers');
+      await awaitReadModels(deps, spec, req, { body, query, params });
       const correlationId = String((req as { id?: unknown }).id ?? uuidv7());
 
       const run = (seed: string | undefined, scope: string | undefined) => {

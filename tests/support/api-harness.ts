@@ -8,6 +8,11 @@ import { loadConfig } from '../../src/config.js';
 import { startEngine, type Engine, type EngineOverrides } from '../../src/engine.js';
 
 export const ADMIN = { email: 'admin@test.local', password: 'admin-password-1' };
+/**
+ * How long queries wait for X-Min-Position in tests (5 s in production): short,
+ * so a wait that times out fails fast, yet far above a read model's usual lag.
+ */
+export const TEST_CONSISTENCY_WAIT_MS = 1000;
 
 export interface ApiResponse<T = Record<string, unknown>> {
   readonly status: number;
@@ -35,7 +40,10 @@ export async function startApi(
     PAYMENT_TIMEOUT_MS: '300',
     ...options.env,
   });
-  const engine: Engine = await startEngine(config, pino({ level: 'silent' }), options.overrides);
+  const engine: Engine = await startEngine(config, pino({ level: 'silent' }), {
+    consistencyWaitMs: TEST_CONSISTENCY_WAIT_MS,
+    ...options.overrides,
+  });
   const server = engine.app.listen(0, '127.0.0.1');
   await new Promise<void>((resolve) => server.once('listening', () => resolve()));
   const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
