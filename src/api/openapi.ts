@@ -26,6 +26,15 @@ const problemSchema = {
   },
 };
 
+const minPositionHeader = {
+  name: 'X-Min-Position',
+  in: 'header',
+  required: false,
+  description:
+    "Answer only once the read model has applied the log up to this position (a command answer's `position`); 503 after 5 s.",
+  schema: { type: 'string', pattern: '^\\d+(/\\d+)?$' },
+};
+
 const jsonSchema = (schema: z.ZodType, io: 'input' | 'output') =>
   z.toJSONSchema(schema, { io, unrepresentable: 'any' });
 
@@ -47,6 +56,7 @@ export class OpenApiRegistry {
       const parameters = [
         ...objectParameters(spec.params, 'path'),
         ...objectParameters(spec.query, 'query'),
+        ...(spec.readModel ? [minPositionHeader] : []),
       ];
       const responses: Record<string, unknown> = {};
       for (const [status, response] of Object.entries(spec.responses)) {
