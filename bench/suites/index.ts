@@ -2,6 +2,14 @@ import type { Suite } from '../lib/suite.js';
 import { appendThroughput } from './append-throughput.js';
 import { commandHandling } from './command-handling.js';
 import { placeOrder } from './place-order.js';
+import { projections } from './projections.js';
+import { queries } from './queries.js';
 
 /** Every suite, in the order of BENCHMARKS.md. A new benchmark is a module listed here. */
-export const suites: readonly Suite<unknown>[] = [appendThroughput, commandHandling, placeOrder];
+export const suites: readonly Suite<unknown>[] = [
+  appendThroughput,
+  commandHandling,
+  placeOrder,
+  projections,
+  queries,
+];
