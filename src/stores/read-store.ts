@@ -104,3 +104,21 @@ export class ReadStoreLimitError extends Error {
     this.name = 'ReadStoreLimitError';
   }
 }
+
+/** A query an adapter will not run (a bad name, limit or path, or a stage that writes). */
+export class InvalidQueryError extends Error {
+  readonly code = 'INVALID_QUERY';
+  constructor(message: string) {
+    super(message);
+    this.name = 'InvalidQueryError';
+  }
+}
+
+/** A write an adapter refuses before applying anything; the whole batch is rolled back. */
+export class InvalidWriteError extends Error {
+  readonly code = 'INVALID_WRITE';
+  constructor(message: string) {
+    super(message);
+    this.name = 'InvalidWriteError';
+  }
+}

@@ -43,20 +43,4 @@ export function mapReadError(error: unknown, collection: string): unknown {
   return new ReadStoreLimitError(`Query on ${collection} ran past its time limit`);
 }
 
-/** A write the server would refuse, caught before anything is sent. */
-export class InvalidWriteError extends Error {
-  readonly code = 'INVALID_WRITE';
-  constructor(message: string) {
-    super(message);
-    this.name = 'InvalidWriteError';
-  }
-}
-
-/** A query this adapter will not run (a pipeline stage that writes, a negative limit). */
-export class InvalidQueryError extends Error {
-  readonly code = 'INVALID_QUERY';
-  constructor(message: string) {
-    super(message);
-    this.name = 'InvalidQueryError';
-  }
-}
+export { InvalidQueryError, InvalidWriteError } from '../read-store.js';
