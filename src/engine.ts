@@ -11,6 +11,7 @@ import { RunOnce } from './commands/run-once.js';
 import type { Config } from './config.js';
 import type { Clock } from './events/envelope.js';
 import { newEventId } from './events/event-ids.js';
+import { Jobs } from './ops/jobs.js';
 import { SimulatedPaymentGateway } from './gateways/simulated-payment-gateway.js';
 import { EventStoreCheckpoints } from './processes/checkpoints.js';
 import { OrderDecisions } from './processes/order-decisions.js';
@@ -31,6 +32,7 @@ export interface Engine {
   readonly fulfilment: RunningProcess;
   readonly readStore: ReadStore;
   readonly readModels: ReadModels;
+  readonly jobs: Jobs;
   readonly description: string;
   /** The staff account created from a generated password on first start, to be shown once. */
   readonly generatedStaffLogin: { email: string; password: string } | undefined;
@@ -104,6 +106,7 @@ export async function startEngine(
     },
   );
   const decisions = await OrderDecisions.start(eventStore);
+  const jobs = new Jobs();
   const app = createApp(
     {
       eventStore,
@@ -115,6 +118,8 @@ export async function startEngine(
       readStore,
       readModels,
       clock,
+      jobs,
+      dataDir: config.dataDir,
       orderDecisionWaitMs: 2000,
       ...(overrides.consistencyWaitMs === undefined
         ? {}
@@ -130,6 +135,7 @@ export async function startEngine(
     fulfilment,
     readStore,
     readModels,
+    jobs,
     description: `${description}; read models in ${readDescription}`,
     generatedStaffLogin,
     async close() {

@@ -3,6 +3,7 @@ import type { RunOnce } from '../commands/run-once.js';
 import type { Clock } from '../events/envelope.js';
 import type { OrderDecisions } from '../processes/order-decisions.js';
 import type { ReadModels } from '../projections/read-models.js';
+import type { Jobs } from '../ops/jobs.js';
 import type { EventStore } from '../stores/event-store.js';
 import type { ReadStore } from '../stores/read-store.js';
 import type { LoginLimiter } from './auth/login-limiter.js';
@@ -19,6 +20,10 @@ export interface ApiDeps {
   readonly readStore: ReadStore;
   readonly readModels: ReadModels;
   readonly clock: Clock;
+  /** Long operations started over HTTP (rebuild, replay, export, import, seed). */
+  readonly jobs: Jobs;
+  /** Where this process keeps its data (exports are written under it). */
+  readonly dataDir: string;
   /** How long POST /v1/orders waits for the fulfilment decision before answering 202. */
   readonly orderDecisionWaitMs: number;
   /** How long a query waits for its read model to reach `X-Min-Position` before a 503 (default 5000). */
