@@ -1,6 +1,7 @@
 import { AppError } from '../errors.js';
 import { derivedEventId, newEventId } from '../events/event-ids.js';
 import type { Clock, DomainEvent, EventMetadata, IdGenerator } from '../events/envelope.js';
+import { currentSchemaVersion } from '../events/upcasters.js';
 import { comparePositions } from '../stores/position.js';
 import {
   WrongExpectedRevisionError,
@@ -117,7 +118,8 @@ export function createCommandHandler(deps: CommandHandlerDeps): CommandHandler {
         causationId: context.causationId ?? correlationId,
         actor: context.actor,
         occurredAt,
-        schemaVersion: aggregate.schemaVersions?.[event.type as E['type']] ?? 1,
+        schemaVersion:
+          aggregate.schemaVersions?.[event.type as E['type']] ?? currentSchemaVersion(event.type),
         ...(context.idempotencyKey ? { idempotencyKey: context.idempotencyKey } : {}),
       };
       return { ...event, revision: revision + 1 + index, metadata };

@@ -15,7 +15,7 @@ export interface Decider<State, Command, Event extends DomainEvent> {
 export interface Aggregate<State, Command, Event extends DomainEvent> {
   readonly category: string;
   readonly decider: Decider<State, Command, Event>;
-  /** schemaVersion written on new events of each type (default 1). */
+  /** schemaVersion written on new events of each type (default: the registry's, see events/upcasters). */
   readonly schemaVersions?: Readonly<Partial<Record<Event['type'], number>>>;
   /**
    * Save a snapshot when at least `every` events were folded since the last

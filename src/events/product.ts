@@ -39,3 +39,14 @@ export type ProductDiscontinued = DomainEvent<
 export type ProductEvent = ProductCreated | ProductUpdated | PriceChanged | ProductDiscontinued;
 
 export const productStream = (productId: string) => `product-${productId}`;
+
+/** ProductCreated as first stored (schemaVersion 1): attributes were optional then. */
+export type ProductCreatedV1Data = Omit<ProductCreated['data'], 'attributes'> & {
+  readonly attributes?: ProductCreated['data']['attributes'];
+};
+
+/** schemaVersion 1 -> 2: every product has attributes, possibly none. */
+export const productCreatedV1ToV2 = (data: ProductCreatedV1Data): ProductCreated['data'] => ({
+  ...data,
+  attributes: data.attributes ?? {},
+});
