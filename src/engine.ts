@@ -12,10 +12,14 @@ import type { Config } from './config.js';
 import type { Clock } from './events/envelope.js';
 import { newEventId } from './events/event-ids.js';
 import { Jobs } from './ops/jobs.js';
+import { createEngineMetrics } from './metrics/engine-metrics.js';
+import { observedCommandHandler } from './metrics/observed-command-handler.js';
+import { registerRuntimeGauges } from './metrics/runtime-gauges.js';
+import { timedEventStore } from './metrics/timed-event-store.js';
 import { SimulatedPaymentGateway } from './gateways/simulated-payment-gateway.js';
 import { EventStoreCheckpoints } from './processes/checkpoints.js';
 import { OrderDecisions } from './processes/order-decisions.js';
-import { orderFulfilment } from './processes/order-fulfilment.js';
+import { FULFILMENT, orderFulfilment } from './processes/order-fulfilment.js';
 import type { PaymentGateway } from './processes/payment-gateway.js';
 import { runProcess, type RunningProcess } from './processes/process-runner.js';
 import { ReservationExpiry } from './processes/reservation-expiry.js';
@@ -24,6 +28,7 @@ import { startReadModels, type ReadModels } from './projections/read-models.js';
 import { openEventStore } from './stores/open-event-store.js';
 import { openReadStore } from './stores/open-read-store.js';
 import type { ReadStore } from './stores/read-store.js';
+import type { Registry } from 'prom-client';
 
 export interface Engine {
   readonly app: Express;
@@ -33,6 +38,8 @@ export interface Engine {
   readonly readStore: ReadStore;
   readonly readModels: ReadModels;
   readonly jobs: Jobs;
+  /** This engine's Prometheus registry (served at GET /metrics). */
+  readonly metrics: Registry;
   readonly description: string;
   /** The staff account created from a generated password on first start, to be shown once. */
   readonly generatedStaffLogin: { email: string; password: string } | undefined;
@@ -55,7 +62,10 @@ export async function startEngine(
   overrides: EngineOverrides = {},
 ): Promise<Engine> {
   const clock = overrides.clock ?? (() => new Date());
-  const { eventStore, snapshots, description } = await openEventStore(config);
+  const metrics = createEngineMetrics();
+  const opened = await openEventStore(config);
+  const { snapshots, description } = opened;
+  const eventStore = timedEventStore(opened.eventStore, metrics.appendDuration);
   const { readStore, description: readDescription } = await openReadStore(config);
   const holder = `${os.hostname()}:${process.pid}:${newEventId()}`;
   const readModels = await startReadModels({
@@ -65,7 +75,10 @@ export async function startEngine(
     onError: (projection, err) =>
       logger.warn({ err, projection }, 'read model update failed; retrying'),
   });
-  const handler = createCommandHandler({ eventStore, snapshots, clock });
+  const handler = observedCommandHandler(
+    createCommandHandler({ eventStore, snapshots, clock }),
+    metrics.commandDuration,
+  );
   const simulated = overrides.gateway
     ? undefined
     : new SimulatedPaymentGateway(config.dataDir, config.gatewayLatencyMs);
@@ -105,6 +118,7 @@ export async function startEngine(
         ),
     },
   );
+  registerRuntimeGauges(metrics.registry, { readModels, processes: { [FULFILMENT]: fulfilment } });
   const decisions = await OrderDecisions.start(eventStore);
   const jobs = new Jobs();
   const app = createApp(
@@ -119,6 +133,7 @@ export async function startEngine(
       readModels,
       clock,
       jobs,
+      metrics: metrics.registry,
       dataDir: config.dataDir,
       orderDecisionWaitMs: 2000,
       ...(overrides.consistencyWaitMs === undefined
@@ -136,6 +151,7 @@ export async function startEngine(
     readStore,
     readModels,
     jobs,
+    metrics: metrics.registry,
     description: `${description}; read models in ${readDescription}`,
     generatedStaffLogin,
     async close() {

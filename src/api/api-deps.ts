@@ -6,6 +6,7 @@ import type { ReadModels } from '../projections/read-models.js';
 import type { Jobs } from '../ops/jobs.js';
 import type { EventStore } from '../stores/event-store.js';
 import type { ReadStore } from '../stores/read-store.js';
+import type { Registry } from 'prom-client';
 import type { LoginLimiter } from './auth/login-limiter.js';
 import type { AccessTokens } from './auth/tokens.js';
 
@@ -22,6 +23,8 @@ export interface ApiDeps {
   readonly clock: Clock;
   /** Long operations started over HTTP (rebuild, replay, export, import, seed). */
   readonly jobs: Jobs;
+  /** The engine's Prometheus registry, served at GET /metrics. */
+  readonly metrics: Registry;
   /** Where this process keeps its data (exports are written under it). */
   readonly dataDir: string;
   /** How long POST /v1/orders waits for the fulfilment decision before answering 202. */

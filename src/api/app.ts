@@ -14,6 +14,7 @@ import { catalogRoutes } from './routes/catalog-routes.js';
 import { inventoryRoutes } from './routes/inventory-routes.js';
 import { promotionRoutes } from './routes/promotion-routes.js';
 import { healthRoutes } from './routes/health-routes.js';
+import { metricsRoutes } from './routes/metrics-routes.js';
 import { orderRoutes } from './routes/order-routes.js';
 import { cartRoutes } from './routes/cart-routes.js';
 import { reviewRoutes } from './routes/review-routes.js';
@@ -39,6 +40,8 @@ export function createApp(deps: ApiDeps, logger: Logger): Express {
   app.use(
     pinoHttp({
       logger,
+      // Scrapes and liveness probes arrive every few seconds; they would drown the log.
+      autoLogging: { ignore: (req) => req.url === '/metrics' || req.url === '/healthz' },
       genReqId: (req, res) => {
         const given = req.headers['x-correlation-id'];
         const id = typeof given === 'string' && correlationHeader.test(given) ? given : uuidv7();
@@ -76,6 +79,7 @@ export function createApp(deps: ApiDeps, logger: Logger): Express {
     consistencyWaitMs: deps.consistencyWaitMs ?? DEFAULT_CONSISTENCY_WAIT_MS,
   };
   healthRoutes(router, deps);
+  metricsRoutes(router, deps.metrics);
   identityRoutes(routeDeps, deps);
   catalogRoutes(routeDeps, deps);
   inventoryRoutes(routeDeps, deps);
