@@ -40,7 +40,8 @@ export interface ProjectionRunnerOptions {
   /** The store's name for a local collection name (shadow rebuilds map them elsewhere). */
   readonly collectionName?: (local: string) => string;
   readonly clock?: () => number;
-  readonly onError?: (error: unknown) => void;
+  /** `event`: the one whose apply failed (it is retried, then parked), when that is the error. */
+  readonly onError?: (error: unknown, event?: RecordedEvent) => void;
 }
 
 export interface RunningProjection {
@@ -53,6 +54,13 @@ export interface RunningProjection {
   /** Re-applies a dead letter between batches (from a stopped runner: under the lease). */
   retryDeadLetter(id: string): Promise<RetryOutcome>;
   skipDeadLetter(id: string): Promise<void>;
+  /**
+   * Runs `work` between two batches while this runner holds the lease, so
+   * nothing else applies the projection meanwhile (shadow swaps, replays).
+   * Afterwards the runner carries on from the stored checkpoint, which `work`
+   * may have moved. PROJECTION_BUSY when another process applies it.
+   */
+  exclusively<T>(work: () => Promise<T>): Promise<T>;
   /** Stops taking events, commits the batch being applied, releases the lease. */
   stop(): Promise<void>;
 }
@@ -111,6 +119,7 @@ export function startProjection(
   let feed: EventFeed | undefined;
   let active = false;
   let deadLetters = 0;
+  let reload: (() => void) | undefined;
 
   const publish = (next: ProjectionState = state) => {
     state = next;
@@ -147,7 +156,9 @@ export function startProjection(
   /** Applies batches until the lease is lost or the runner stops. */
   const applyWhileLeased = async () => {
     const lost = new AbortController();
-    const signal = AbortSignal.any([stopping.signal, lost.signal]);
+    const reloading = new AbortController();
+    reload = () => reloading.abort();
+    const signal = AbortSignal.any([stopping.signal, lost.signal, reloading.signal]);
     active = true;
     lease.keep(
       () => lost.abort(),
@@ -181,7 +192,9 @@ export function startProjection(
       feed?.close();
       feed = undefined;
       inFlight = [];
+      reload = undefined;
       if (stopping.signal.aborted) await lease.release();
+      else if (reloading.signal.aborted && !lost.signal.aborted) lease.stopRenewing();
       else {
         lease.stopRenewing();
         publish('standby');
@@ -265,6 +278,18 @@ export function startProjection(
       });
       await refreshDeadLetters();
       return outcome;
+    },
+    exclusively(work) {
+      if (ended) return Promise.reject(stoppedError());
+      return exclusive(async () => {
+        if (!active || !lease.held())
+          throw new AppError('PROJECTION_BUSY', `${name} is applied by another process`);
+        try {
+          return await work();
+        } finally {
+          reload?.();
+        }
+      });
     },
     async skipDeadLetter(id) {
       await skipDeadLetter(readStore, id, clock);
