@@ -4,7 +4,7 @@ import { inventoryEventTypes } from '../../../src/projections/catalog/recorded-e
 import { ordersProjection } from '../../../src/projections/orders/orders-projection.js';
 import { docKey, type DocKey, type Projection } from '../../../src/projections/projection.js';
 import { salesProjection } from '../../../src/projections/sales/sales-projection.js';
-import { SALES } from '../../../src/projections/sales/sales-doc.js';
+import { SALES, SALES_TOTALS } from '../../../src/projections/sales/sales-doc.js';
 import { searchProjection } from '../../../src/projections/search/search-projection.js';
 import { matchesFilter, type RecordedEvent } from '../../../src/stores/event-store.js';
 import type { Doc, ReadStore, Write } from '../../../src/stores/read-store.js';
@@ -179,7 +179,10 @@ export async function buildReadModels(
   const writeSales = async (before: string) => {
     const docs = sales.takeDaysBefore(before);
     salesDays = [...salesDays, ...docs.map((d) => d.day)];
-    const writes = docs.map((doc): Write => ({ kind: 'put', collection: SALES, doc }));
+    const writes = docs.flatMap(({ _id, day, totals, _position, ...doc }): Write[] => [
+      { kind: 'put', collection: SALES, doc: { _id, day, totals, ...doc, _position } },
+      { kind: 'put', collection: SALES_TOTALS, doc: { _id, day, totals, _position } },
+    ]);
     if (writes.length > 0) await readStore.commit('sales', String(position), writes);
   };
   for (const batch of simulation.days()) {
@@ -213,7 +216,7 @@ export async function buildReadModels(
   await search.flush();
   await orders.flush();
   const documents: Record<string, number> = {};
-  for (const name of ['catalog', 'search', 'orders', 'sales']) {
+  for (const name of ['catalog', 'search', 'orders', 'sales', SALES_TOTALS]) {
     documents[name] = await readStore.collection(name).count();
   }
   return {

@@ -13,10 +13,9 @@ import {
 
 /**
  * The sales projection's day documents, computed the same way but in O(1)
- * per order line: the projection's `addConfirmation` rebuilds and re-sorts
- * the day's whole product list for every confirmed order, which makes
- * projecting a million orders take far longer than this benchmark can wait
- * (see the projections suite). Same rules: names and categories as the
+ * per order line: the projection's `addConfirmation` copies the day's whole
+ * product list for every confirmed order (it is pure), which adds up over a
+ * million orders. Same rules: names and categories as the
  * catalogue had them when the order was placed; a confirmation counts on its
  * own day, a refund on its own; rejected orders and orders cancelled before
  * confirmation count nowhere. Checked against the projection on a small log.

@@ -11,57 +11,94 @@ const emptyTotals = (currency: string): CurrencyBucket => ({
   refunds: 0,
 });
 
-const byKey =
-  <T>(key: (item: T) => string) =>
-  (a: T, b: T) => {
-    const ka = key(a);
-    const kb = key(b);
-    return ka < kb ? -1 : ka > kb ? 1 : 0;
-  };
-const totalsOrder = byKey<CurrencyBucket>((b) => b.currency);
-const productKey = (b: Pick<ProductBucket, 'productId' | 'currency' | 'category'>) =>
-  `${b.productId}\u0000${b.currency}\u0000${b.category}`;
-const productOrder = byKey(productKey);
+const compare = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
-function withTotals(
-  day: SalesDayDoc,
-  currency: string,
-  change: (bucket: CurrencyBucket) => CurrencyBucket,
-): SalesDayDoc {
-  const current = day.totals.find((b) => b.currency === currency) ?? emptyTotals(currency);
-  const others = day.totals.filter((b) => b.currency !== currency);
-  return { ...day, totals: [...others, change(current)].sort(totalsOrder) };
+type BucketKey = Pick<ProductBucket, 'productId' | 'currency' | 'category'>;
+
+/** The product buckets' order: by product, then currency, then category. */
+const compareKeys = (a: BucketKey, b: BucketKey) =>
+  compare(a.productId, b.productId) ||
+  compare(a.currency, b.currency) ||
+  compare(a.category, b.category);
+
+/** Where `key` is in the sorted `buckets`, or where it would go (as `-(index + 1)`). */
+function search(buckets: readonly ProductBucket[], key: BucketKey): number {
+  let low = 0;
+  let high = buckets.length - 1;
+  while (low <= high) {
+    const middle = (low + high) >>> 1;
+    const order = compareKeys(buckets[middle]!, key);
+    if (order === 0) return middle;
+    if (order < 0) low = middle + 1;
+    else high = middle - 1;
+  }
+  return -(low + 1);
 }
 
-/** The day with an order confirmed at `at` added to its currency's and its products' buckets. */
-export function addConfirmation(day: SalesDayDoc, sale: PendingSale, at: string): SalesDayDoc {
-  const { currency, lines, discount } = sale;
-  const units = lines.reduce((sum, line) => sum + line.quantity, 0);
-  const gross = lines.reduce((sum, line) => sum + line.gross, 0);
-  const counted = withTotals(day, currency, (b) => ({
+/** The currency buckets with one changed (added when absent), kept sorted by currency. */
+export function withCurrency(
+  totals: readonly CurrencyBucket[],
+  currency: string,
+  change: (bucket: CurrencyBucket) => CurrencyBucket,
+): CurrencyBucket[] {
+  const current = totals.find((b) => b.currency === currency) ?? emptyTotals(currency);
+  const others = totals.filter((b) => b.currency !== currency);
+  return [...others, change(current)].sort((a, b) => compare(a.currency, b.currency));
+}
+
+/** A confirmed order's change to its currency's bucket. */
+export function confirmedTotals(
+  totals: readonly CurrencyBucket[],
+  sale: PendingSale,
+): CurrencyBucket[] {
+  const units = sale.lines.reduce((sum, line) => sum + line.quantity, 0);
+  const gross = sale.lines.reduce((sum, line) => sum + line.gross, 0);
+  return withCurrency(totals, sale.currency, (b) => ({
     ...b,
     orders: b.orders + 1,
     units: b.units + units,
     gross: b.gross + gross,
-    discounts: b.discounts + discount,
+    discounts: b.discounts + sale.discount,
   }));
-  const products = new Map(counted.products.map((b) => [productKey(b), b]));
-  for (const { productId, name, category, quantity, gross: lineGross } of lines) {
-    const key = productKey({ productId, currency, category });
-    const seen = products.get(key);
-    products.set(key, {
+}
+
+/** A refund's change to its currency's bucket. */
+export const refundedTotals = (
+  totals: readonly CurrencyBucket[],
+  currency: string,
+  amount: number,
+): CurrencyBucket[] =>
+  withCurrency(totals, currency, (b) => ({ ...b, refunds: b.refunds + amount }));
+
+/**
+ * The day with an order confirmed at `at` added to its currency's and its
+ * products' buckets. The product list is copied once and each line's bucket
+ * found by binary search, so a confirmation costs one copy of the list.
+ */
+export function addConfirmation(day: SalesDayDoc, sale: PendingSale, at: string): SalesDayDoc {
+  const { currency, lines } = sale;
+  const products = day.products.slice();
+  for (const { productId, name, category, quantity, gross } of lines) {
+    const key = { productId, currency, category };
+    const found = search(products, key);
+    const seen = found >= 0 ? products[found] : undefined;
+    const bucket: ProductBucket = {
       productId,
       currency,
       category,
       name,
       units: (seen?.units ?? 0) + quantity,
-      gross: (seen?.gross ?? 0) + lineGross,
+      gross: (seen?.gross ?? 0) + gross,
       updatedAt: at,
-    });
+    };
+    if (found >= 0) products[found] = bucket;
+    else products.splice(-found - 1, 0, bucket);
   }
-  return { ...counted, products: [...products.values()].sort(productOrder) };
+  return { ...day, totals: confirmedTotals(day.totals, sale), products };
 }
 
 /** The day with money refunded in `currency` added. */
-export const addRefund = (day: SalesDayDoc, currency: string, amount: number): SalesDayDoc =>
-  withTotals(day, currency, (b) => ({ ...b, refunds: b.refunds + amount }));
+export const addRefund = (day: SalesDayDoc, currency: string, amount: number): SalesDayDoc => ({
+  ...day,
+  totals: refundedTotals(day.totals, currency, amount),
+});

@@ -2,6 +2,11 @@ import type { Doc } from '../../stores/read-store.js';
 
 /** The reporting read model's public collection: one document per UTC day. */
 export const SALES = 'sales';
+/**
+ * The day's currency buckets alone (`SalesTotalsDoc`, one per UTC day), so a
+ * sales report reads a few small documents instead of the product buckets.
+ */
+export const SALES_TOTALS = 'sales_totals';
 /** Private: what the projection remembers of each order until no more money can move. */
 export const SALES_ORDERS = 'sales_orders';
 /** Private: each product's current name and category. */
@@ -50,6 +55,13 @@ export interface SalesDayDoc extends Doc {
   readonly day: string;
   readonly totals: readonly CurrencyBucket[];
   readonly products: readonly ProductBucket[];
+}
+
+/** A day's currency buckets, the same as its `SalesDayDoc`'s `totals`. */
+export interface SalesTotalsDoc extends Doc {
+  /** `YYYY-MM-DD`, UTC; also the `_id`. */
+  readonly day: string;
+  readonly totals: readonly CurrencyBucket[];
 }
 
 export interface SaleLine {

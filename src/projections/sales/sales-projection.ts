@@ -4,11 +4,18 @@ import type { ProductCreated, ProductUpdated } from '../../events/product.js';
 import type { RecordedEvent } from '../../stores/event-store.js';
 import type { Doc } from '../../stores/read-store.js';
 import { docKey, type DocKey, type Projection } from '../projection.js';
-import { addConfirmation, addRefund, emptyDay } from './sales-day.js';
+import {
+  addConfirmation,
+  addRefund,
+  confirmedTotals,
+  emptyDay,
+  refundedTotals,
+} from './sales-day.js';
 import {
   SALES,
   SALES_ORDERS,
   SALES_PRODUCTS,
+  SALES_TOTALS,
   UNCATEGORIZED,
   utcDayOf,
   type ClosedSale,
@@ -16,6 +23,7 @@ import {
   type SalesDayDoc,
   type SalesOrderDoc,
   type SalesProductDoc,
+  type SalesTotalsDoc,
 } from './sales-doc.js';
 
 type SalesEvent =
@@ -48,6 +56,7 @@ function salesEventOf(event: RecordedEvent): SalesEvent | undefined {
 const productKey = (productId: string): DocKey => ({ collection: SALES_PRODUCTS, id: productId });
 const orderKey = (orderId: string): DocKey => ({ collection: SALES_ORDERS, id: orderId });
 const dayKey = (day: string): DocKey => ({ collection: SALES, id: day });
+const totalsKey = (day: string): DocKey => ({ collection: SALES_TOTALS, id: day });
 
 function occurredAt(event: RecordedEvent): string {
   const at = event.metadata.occurredAt;
@@ -65,13 +74,16 @@ type Changes = Map<string, Doc | undefined>;
  * Reporting: per UTC day, currency buckets (orders confirmed, their units,
  * line totals and discounts, money refunded) and product buckets (units and
  * line totals of the orders confirmed). Rejected orders and orders cancelled
- * before confirmation count nowhere, not even their refunds.
+ * before confirmation count nowhere, not even their refunds. The currency
+ * buckets are also kept alone, one small document per day, for the sales
+ * report.
  */
 export const salesProjection: Projection = {
   name: 'sales',
-  version: 1,
+  version: 2,
   collections: [
     { name: SALES, indexes: [{ name: 'by_day', keys: { day: 1 } }] },
+    { name: SALES_TOTALS, indexes: [{ name: 'by_day', keys: { day: 1 } }] },
     { name: SALES_ORDERS, indexes: [] },
     { name: SALES_PRODUCTS, indexes: [] },
   ],
@@ -94,7 +106,7 @@ export const salesProjection: Projection = {
         return [orderKey(sales.data.orderId)];
       case 'OrderConfirmed':
       case 'PaymentRefunded':
-        return [orderKey(sales.data.orderId), dayKey(dayOf(event))];
+        return [orderKey(sales.data.orderId), dayKey(dayOf(event)), totalsKey(dayOf(event))];
     }
   },
 
@@ -141,6 +153,8 @@ export const salesProjection: Projection = {
         const day = dayOf(event);
         const before = get<SalesDayDoc>(dayKey(day)) ?? emptyDay(day);
         set(dayKey(day), addConfirmation(before, sale, occurredAt(event)));
+        const totals = get<SalesTotalsDoc>(totalsKey(day))?.totals ?? [];
+        set(totalsKey(day), { _id: day, day, totals: confirmedTotals(totals, sale) });
         const { currency, total } = sale;
         set(
           orderKey(orderId),
@@ -160,6 +174,12 @@ export const salesProjection: Projection = {
         const day = dayOf(event);
         const before = get<SalesDayDoc>(dayKey(day)) ?? emptyDay(day);
         set(dayKey(day), addRefund(before, sale.currency, amount.amount));
+        const totals = get<SalesTotalsDoc>(totalsKey(day))?.totals ?? [];
+        set(totalsKey(day), {
+          _id: day,
+          day,
+          totals: refundedTotals(totals, sale.currency, amount.amount),
+        });
         const refunded = sale.refunded + amount.amount;
         set(orderKey(orderId), refunded >= sale.captured ? closed(orderId) : { ...sale, refunded });
         break;

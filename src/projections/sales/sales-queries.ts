@@ -1,7 +1,13 @@
 import { AppError } from '../../errors.js';
 import type { ReadStore } from '../../stores/read-store.js';
 import { daysBetween, GRANULARITIES, type Granularity } from './periods.js';
-import { isUtcDay, SALES, type SalesDayDoc } from './sales-doc.js';
+import {
+  isUtcDay,
+  SALES,
+  SALES_TOTALS,
+  type SalesDayDoc,
+  type SalesTotalsDoc,
+} from './sales-doc.js';
 import {
   categoryRows,
   productRows,
@@ -52,21 +58,30 @@ function checkRange({ from, to }: ReportRange): void {
   }
 }
 
-/** Reports rolled up from the day documents of the live `sales` collection (or `collection`). */
-export function salesQueries(store: ReadStore, collection: string = SALES): SalesQueries {
-  const sales = store.collection<SalesDayDoc>(collection);
-  const daysIn = (range: ReportRange, field: 'totals' | 'products') => {
+/**
+ * Reports rolled up from the live read model's documents: the sales report
+ * from the small per-day totals (`sales_totals`), the product and category
+ * reports from the day documents (`sales`). `collections` names others (a
+ * shadow rebuild's).
+ */
+export function salesQueries(
+  store: ReadStore,
+  collections: { readonly days?: string; readonly totals?: string } = {},
+): SalesQueries {
+  const sales = store.collection<SalesDayDoc>(collections.days ?? SALES);
+  const totals = store.collection<SalesTotalsDoc>(collections.totals ?? SALES_TOTALS);
+  const inRange = (range: ReportRange) => {
     checkRange(range);
-    return sales.find(
-      { day: { $gte: range.from, $lte: range.to } },
-      { sort: { day: 1 }, projection: { day: 1, [field]: 1 } },
-    );
+    return { day: { $gte: range.from, $lte: range.to } };
   };
+  const daysIn = (range: ReportRange) =>
+    sales.find(inRange(range), { sort: { day: 1 }, projection: { day: 1, products: 1 } });
   return {
     async salesReport(options) {
       const { granularity } = options;
       if (!GRANULARITIES.includes(granularity)) throw invalid('granularity', 'day, week or month');
-      return salesRows(await daysIn(options, 'totals'), granularity);
+      const days = await totals.find(inRange(options), { sort: { day: 1 } });
+      return salesRows(days, granularity);
     },
 
     async productsReport(options) {
@@ -75,12 +90,12 @@ export function salesQueries(store: ReadStore, collection: string = SALES): Sale
       if (!Number.isInteger(limit) || limit < 1 || limit > MAX_PRODUCTS_LIMIT) {
         throw invalid('limit', `an integer from 1 to ${MAX_PRODUCTS_LIMIT}`);
       }
-      const days = await daysIn(options, 'products');
+      const days = await daysIn(options);
       return productRows(days, { sort, limit, ...(currency === undefined ? {} : { currency }) });
     },
 
     async categoriesReport(options) {
-      return categoryRows(await daysIn(options, 'products'));
+      return categoryRows(await daysIn(options));
     },
   };
 }

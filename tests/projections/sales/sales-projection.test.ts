@@ -1,6 +1,11 @@
 import type { Money } from '../../../src/events/money.js';
 import type { OrderPlaced } from '../../../src/events/order.js';
-import { SALES, SALES_ORDERS, SALES_PRODUCTS } from '../../../src/projections/sales/sales-doc.js';
+import {
+  SALES,
+  SALES_ORDERS,
+  SALES_PRODUCTS,
+  SALES_TOTALS,
+} from '../../../src/projections/sales/sales-doc.js';
 import { salesProjection } from '../../../src/projections/sales/sales-projection.js';
 import type { RecordedEvent } from '../../../src/stores/event-store.js';
 import type { Doc } from '../../../src/stores/read-store.js';
@@ -257,6 +262,40 @@ describe('sales projection', () => {
       totals: [{ currency: 'EUR', orders: 0, units: 0, gross: 0, discounts: 0, refunds: 1500 }],
     });
     expect(all[`${SALES_ORDERS}/o1`]).toEqual({ _id: 'o1', status: 'closed' });
+  });
+
+  it("keeps each day's currency buckets alone in a small document too", () => {
+    const log = eventLog();
+    const o1 = placed('o1', [line('p1', 'Keyboard', 2, eur(1000))], 200);
+    const o2 = placed('o2', [
+      line('p2', 'Mouse', 1, usd(500)),
+      line('p1', 'Keyboard', 1, usd(700)),
+    ]);
+    const docs = fold([
+      place(log, o1, MAR1),
+      place(log, o2, MAR1),
+      confirm(log, 'o1', MAR1),
+      confirm(log, 'o2', MAR1),
+      paymentRefund(log, 'o1', eur(300), MAR1),
+      paymentRefund(log, 'o2', usd(100), '2026-03-02T08:00:00.000Z'),
+    ]);
+    for (const day of ['2026-03-01', '2026-03-02']) {
+      const { _position, totals } = docs.get(`${SALES}/${day}`) as Doc;
+      expect(docs.get(`${SALES_TOTALS}/${day}`)).toEqual({ _id: day, day, totals, _position });
+    }
+    expect(docs.get(`${SALES_TOTALS}/2026-03-01`)).toMatchObject({
+      totals: [
+        { currency: 'EUR', orders: 1, units: 2, gross: 2000, discounts: 200, refunds: 300 },
+        { currency: 'USD', orders: 1, units: 2, gross: 1200, discounts: 0, refunds: 0 },
+      ],
+    });
+    expect(docs.get(`${SALES}/2026-03-01`)).toMatchObject({
+      products: [
+        { productId: 'p1', currency: 'EUR', units: 2, gross: 2000 },
+        { productId: 'p1', currency: 'USD', units: 1, gross: 700 },
+        { productId: 'p2', currency: 'USD', units: 1, gross: 500 },
+      ],
+    });
   });
 
   it('closes a confirmed order that captured nothing', () => {
