@@ -1,50 +1,15 @@
-import { pino } from 'pino';
 import { ConfigError, loadConfig } from './config.js';
-import { startEngine } from './engine.js';
+import { serve } from './server.js';
 
-async function main(): Promise<void> {
-  const config = loadConfig(process.env);
-  const logger = pino({ level: config.logLevel });
-  const engine = await startEngine(config, logger);
-  if (engine.generatedStaffLogin) {
-    const { email, password } = engine.generatedStaffLogin;
-    process.stderr.write(
-      `\nStaff account created: ${email} / ${password}\n(stored in ${config.dataDir}/admin-password; set ADMIN_EMAIL and ADMIN_PASSWORD to choose your own)\n\n`,
-    );
-  }
-  const server = engine.app.listen(config.port, () => {
-    const address = server.address();
-    const port = typeof address === 'object' && address ? address.port : config.port;
-    logger.info({ port, eventStore: engine.description }, 'commerce engine listening');
+Promise.resolve()
+  .then(() => serve(loadConfig(process.env)))
+  .catch((error: unknown) => {
+    const message =
+      error instanceof ConfigError
+        ? error.message
+        : error instanceof Error
+          ? (error.stack ?? error.message)
+          : String(error);
+    process.stderr.write(`${message}\n`);
+    process.exit(1);
   });
-
-  let stopping = false;
-  const stop = (signal: string) => {
-    if (stopping) return;
-    stopping = true;
-    logger.info({ signal }, 'shutting down');
-    server.close(() => {
-      engine.close().then(
-        () => process.exit(0),
-        (error: unknown) => {
-          logger.error({ err: error }, 'engine did not stop cleanly');
-          process.exit(1);
-        },
-      );
-    });
-    server.closeIdleConnections();
-  };
-  process.on('SIGTERM', () => stop('SIGTERM'));
-  process.on('SIGINT', () => stop('SIGINT'));
-}
-
-main().catch((error: unknown) => {
-  const message =
-    error instanceof ConfigError
-      ? error.message
-      : error instanceof Error
-        ? (error.stack ?? error.message)
-        : String(error);
-  process.stderr.write(`${message}\n`);
-  process.exit(1);
-});
