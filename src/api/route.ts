@@ -191,6 +191,7 @@ export function route<B = undefined, Q = undefined, P = undefined>(
       await awaitReadModels(deps, spec, req, { body, query, params });
       const correlationId = String((req as { id?: unknown }).id ?? uuidv7());
 
+      const payload = { method: spec.method, path: req.path, body: req.body ?? null, ifMatch };
       const run = (seed: string | undefined, scope: string | undefined) => {
         let counter = 0;
         return spec.handle({
@@ -204,7 +205,7 @@ export function route<B = undefined, Q = undefined, P = undefined>(
           command: (step, options) => ({
             actor: principal?.id ?? 'anonymous',
             correlationId,
-            ...(scope ? { idempotencyKey: `${scope}:${step}` } : {}),
+            ...(scope ? { idempotencyKey: `${scope}:${step}`, idempotencyPayload: payload } : {}),
             ...(options?.conditional && ifMatch !== undefined ? { expectedRevision: ifMatch } : {}),
           }),
         });
@@ -214,7 +215,6 @@ export function route<B = undefined, Q = undefined, P = undefined>(
         return;
       }
       const scope = `http:${principal?.id ?? 'anonymous'}:${key}`;
-      const payload = { method: spec.method, path: req.path, body: req.body ?? null, ifMatch };
       send(res, await deps.once.run(scope, payload, ({ seed }) => run(seed, scope)));
     } catch (error) {
       next(error);

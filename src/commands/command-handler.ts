@@ -192,7 +192,8 @@ export function createCommandHandler(deps: CommandHandlerDeps): CommandHandler {
         );
       const key = context.idempotencyKey;
       if (!key) return run(() => newId());
-      return once.run(key, { streamId, command }, async ({ seed, claimPosition }) => {
+      const payload = context.idempotencyPayload ?? { streamId, command };
+      return once.run(key, payload, async ({ seed, claimPosition }) => {
         const eventIdFor = (index: number) => derivedEventId(seed, index);
         return (
           (await findEarlierRun<typeof command & never>(streamId, eventIdFor, claimPosition)) ??

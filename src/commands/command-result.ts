@@ -21,6 +21,12 @@ export interface CommandContext {
   readonly causationId?: string;
   /** Runs the command at most once for this key; repeats get the first result. */
   readonly idempotencyKey?: string;
+  /**
+   * What a repeat of the key must match (default: the stream and command). A
+   * caller whose commands carry their own times (HTTP routes) passes the
+   * request instead, so a retry after a crash is not taken for another request.
+   */
+  readonly idempotencyPayload?: unknown;
   /** The stream must be at this revision (If-Match), else PRECONDITION_FAILED. */
   readonly expectedRevision?: number;
 }
