@@ -12,6 +12,7 @@ import type { Config } from './config.js';
 import type { Clock } from './events/envelope.js';
 import { newEventId } from './events/event-ids.js';
 import { Jobs } from './ops/jobs.js';
+import { eventLogFields } from './logging/log.js';
 import { createEngineMetrics } from './metrics/engine-metrics.js';
 import { observedCommandHandler } from './metrics/observed-command-handler.js';
 import { registerRuntimeGauges } from './metrics/runtime-gauges.js';
@@ -72,8 +73,13 @@ export async function startEngine(
     eventStore,
     readStore,
     holder,
-    onError: (projection, err) =>
-      logger.warn({ err, projection }, 'read model update failed; retrying'),
+    onError: (projection, err, event) =>
+      logger.warn(
+        { err, projection, ...(event && eventLogFields(event)) },
+        event
+          ? 'read model could not apply an event; retrying, then parking it'
+          : 'read model update failed; retrying',
+      ),
   });
   const handler = observedCommandHandler(
     createCommandHandler({ eventStore, snapshots, clock }),
@@ -107,13 +113,14 @@ export async function startEngine(
       paymentTimeoutMs: config.paymentTimeoutMs,
       reservationTtlMs: config.reservationTtlMs,
       expiry,
+      log: logger.child({ process: FULFILMENT }),
     }),
     {
       eventStore,
       checkpoints: new EventStoreCheckpoints(eventStore, newEventId),
       onError: (err, event, attempt) =>
         logger.warn(
-          { err, streamId: event.streamId, type: event.type, attempt },
+          { err, process: FULFILMENT, ...eventLogFields(event), attempt },
           'fulfilment step failed; retrying',
         ),
     },

@@ -13,6 +13,7 @@ import { orderStream, type OrderRefunded, type RejectionReason } from '../events
 import { paymentStream } from '../events/payment.js';
 import { promotionStream } from '../events/promotion.js';
 import { purchasesStream } from '../events/purchases.js';
+import { eventLogFields, silentLog, type Log } from '../logging/log.js';
 import type { RecordedEvent } from '../stores/event-store.js';
 import { GatewayTimeoutError, withTimeout, type PaymentGateway } from './payment-gateway.js';
 import type { ProcessDefinition } from './process-runner.js';
@@ -27,6 +28,8 @@ export interface FulfilmentDeps {
   /** How long stock stays reserved for an order that is not confirmed. */
   readonly reservationTtlMs: number;
   readonly expiry?: ReservationExpiry;
+  /** Each step is logged with the correlation id of the event that triggered it. */
+  readonly log?: Log;
 }
 
 type Placed = Exclude<OrderState, { status: 'absent' }>;
@@ -56,20 +59,24 @@ export function orderFulfilment(deps: FulfilmentDeps): ProcessDefinition {
         ? { correlationId: trigger.metadata.correlationId }
         : {}),
     };
+    const log = (deps.log ?? silentLog).child({ ...eventLogFields(trigger), orderId });
     const { state } = await handler.load(orderAggregate, orderStream(orderId));
+    log.debug({ status: state.status }, 'fulfilment: handling event');
     if (state.status === 'absent') return;
-    if (state.status === 'pending') await fulfil(orderId, state, context);
+    if (state.status === 'pending') await fulfil(orderId, state, context, log);
     else if (state.status === 'rejected' || state.status === 'cancelled') {
       await compensate(orderId, state, context);
+      log.info({ status: state.status }, 'fulfilment: stock, coupon and payment given back');
     } else if (state.status === 'delivered' || (state.status === 'refunded' && state.deliveredAt)) {
       await recordDelivery(orderId, state, context);
     }
     if (trigger.type === 'OrderRefunded') {
       await refund(orderId, (trigger.data as OrderRefunded['data']).refundId, trigger, context);
+      log.info({}, 'fulfilment: refund settled');
     }
   }
 
-  async function fulfil(orderId: string, order: Placed, context: CommandContext) {
+  async function fulfil(orderId: string, order: Placed, context: CommandContext, log: Log) {
     if (order.coupon) {
       try {
         await handler.handle(
@@ -80,12 +87,9 @@ export function orderFulfilment(deps: FulfilmentDeps): ProcessDefinition {
         );
       } catch (error) {
         if (!isAppError(error)) throw error;
-        return decide(
-          orderId,
-          { type: 'RejectOrder', reason: 'COUPON_EXHAUSTED', rejectedAt: now() },
-          context,
-        );
+        return reject(orderId, 'COUPON_EXHAUSTED', context, log);
       }
+      log.info({ promotionId: order.coupon.promotionId }, 'fulfilment: coupon redeemed');
     }
 
     const expiresAt = new Date(clock().getTime() + deps.reservationTtlMs).toISOString();
@@ -112,10 +116,12 @@ export function orderFulfilment(deps: FulfilmentDeps): ProcessDefinition {
         return reservation?.status === 'held' || reservation?.status === 'committed';
       }),
     );
-    if (!reserved.every(Boolean)) return reject(orderId, 'OUT_OF_STOCK', context);
+    if (!reserved.every(Boolean)) return reject(orderId, 'OUT_OF_STOCK', context, log);
+    log.info({ lines: order.lines.length }, 'fulfilment: stock reserved');
 
     const payment = await capture(orderId, order, context);
-    if (payment !== 'captured') return reject(orderId, payment, context);
+    if (payment !== 'captured') return reject(orderId, payment, context, log);
+    log.info({}, 'fulfilment: payment captured');
 
     for (const line of order.lines) {
       try {
@@ -128,13 +134,14 @@ export function orderFulfilment(deps: FulfilmentDeps): ProcessDefinition {
       } catch (error) {
         // The reservation expired while payment was under way.
         if (isAppError(error) && error.code === 'RESERVATION_NOT_HELD') {
-          return reject(orderId, 'PAYMENT_TIMEOUT', context);
+          return reject(orderId, 'PAYMENT_TIMEOUT', context, log);
         }
         throw error;
       }
     }
-    await decide(orderId, { type: 'ConfirmOrder', confirmedAt: now() }, context);
+    const confirmed = await decide(orderId, { type: 'ConfirmOrder', confirmedAt: now() }, context);
     for (const line of order.lines) deps.expiry?.settled(line.productId, orderId);
+    if (confirmed) log.info({}, 'fulfilment: order confirmed');
   }
 
   /** The customer may review what was delivered; recorded once per order. */
@@ -258,8 +265,14 @@ export function orderFulfilment(deps: FulfilmentDeps): ProcessDefinition {
     );
   }
 
-  function reject(orderId: string, reason: RejectionReason, context: CommandContext) {
-    return decide(orderId, { type: 'RejectOrder', reason, rejectedAt: now() }, context);
+  async function reject(
+    orderId: string,
+    reason: RejectionReason,
+    context: CommandContext,
+    log: Log,
+  ) {
+    if (await decide(orderId, { type: 'RejectOrder', reason, rejectedAt: now() }, context))
+      log.info({ reason }, 'fulfilment: order rejected');
   }
 
   /** Confirms or rejects; an order that moved on meanwhile (cancelled) is left as it is. */
@@ -269,11 +282,13 @@ export function orderFulfilment(deps: FulfilmentDeps): ProcessDefinition {
       | { type: 'ConfirmOrder'; confirmedAt: string }
       | { type: 'RejectOrder'; reason: RejectionReason; rejectedAt: string },
     context: CommandContext,
-  ): Promise<void> {
+  ): Promise<boolean> {
     try {
       await handler.handle(orderAggregate, orderStream(orderId), command, context);
+      return true;
     } catch (error) {
       if (!(isAppError(error) && error.code === 'INVALID_TRANSITION')) throw error;
+      return false;
     }
   }
 

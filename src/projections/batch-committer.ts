@@ -16,7 +16,8 @@ export interface BatchCommitterOptions {
   readonly retryDelayMs: (attempt: number) => number;
   readonly retries: StoreRetries;
   readonly clock: () => number;
-  readonly onError: (error: unknown) => void;
+  /** `event`: the one whose apply failed, when that is the error. */
+  readonly onError: (error: unknown, event?: RecordedEvent) => void;
   /** Checked right before each commit: false stops the batch uncommitted. */
   readonly leaseHeld: () => boolean;
   /** The events of the batch not committed yet, as they shrink. */
@@ -58,7 +59,7 @@ export class BatchCommitter {
       const { event, error } = outcome.failure;
       const attempts = (this.poison.get(event.position)?.attempts ?? 0) + 1;
       this.poison.set(event.position, { attempts, error });
-      this.options.onError(error);
+      this.options.onError(error, event);
       if (attempts < maxAttempts) await pause(this.options.retryDelayMs(attempts), signal);
     }
     this.options.onPending([]);

@@ -29,6 +29,8 @@ export interface ProjectionRunnerOptions {
   /** Name of the checkpoint, lease and dead letters; the projection's by default. */
   readonly name?: string;
   readonly batchSize?: number;
+  /** Events per batch while catching up (reading pages behind the head); 10 × batchSize by default. */
+  readonly catchUpBatchSize?: number;
   readonly batchMs?: number;
   /** Attempts at a poison event before it is parked. */
   readonly maxAttempts?: number;
@@ -173,6 +175,7 @@ export function startProjection(
         from: checkpoint,
         filter: projection.filter,
         batchSize,
+        catchUpBatchSize: options.catchUpBatchSize ?? 10 * batchSize,
         batchMs,
         maxBuffered: options.maxBufferedEvents ?? 4 * batchSize,
         clock,

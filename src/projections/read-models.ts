@@ -1,4 +1,4 @@
-import type { EventStore, Position } from '../stores/event-store.js';
+import type { EventStore, Position, RecordedEvent } from '../stores/event-store.js';
 import type { ReadStore } from '../stores/read-store.js';
 import { catalogProjection } from './catalog/catalog-projection.js';
 import { DEAD_LETTERS, deadLetterIndexes } from './dead-letters.js';
@@ -30,7 +30,7 @@ export async function startReadModels(options: {
   readonly eventStore: EventStore;
   readonly readStore: ReadStore;
   readonly holder: string;
-  readonly onError?: (projection: string, error: unknown) => void;
+  readonly onError?: (projection: string, error: unknown, event?: RecordedEvent) => void;
 }): Promise<ReadModels> {
   await options.readStore.ensureIndexes(DEAD_LETTERS, deadLetterIndexes);
   for (const projection of PROJECTIONS) {
@@ -45,7 +45,7 @@ export async function startReadModels(options: {
         eventStore: options.eventStore,
         readStore: options.readStore,
         holder: options.holder,
-        onError: (error) => options.onError?.(projection.name, error),
+        onError: (error, event) => options.onError?.(projection.name, error, event),
       }),
     ]),
   );

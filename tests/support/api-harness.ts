@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { pino } from 'pino';
+import { pino, type Logger } from 'pino';
 import { v7 as uuidv7 } from 'uuid';
 import { loadConfig } from '../../src/config.js';
 import { startEngine, type Engine, type EngineOverrides } from '../../src/engine.js';
@@ -30,7 +30,7 @@ export interface RequestOptions {
 
 /** The real engine (embedded stores in a temp dir) behind a real HTTP server. */
 export async function startApi(
-  options: { env?: Record<string, string>; overrides?: EngineOverrides } = {},
+  options: { env?: Record<string, string>; overrides?: EngineOverrides; logger?: Logger } = {},
 ) {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'commerce-api-'));
   const config = loadConfig({
@@ -40,7 +40,7 @@ export async function startApi(
     PAYMENT_TIMEOUT_MS: '300',
     ...options.env,
   });
-  const engine: Engine = await startEngine(config, pino({ level: 'silent' }), {
+  const engine: Engine = await startEngine(config, options.logger ?? pino({ level: 'silent' }), {
     consistencyWaitMs: TEST_CONSISTENCY_WAIT_MS,
     ...options.overrides,
   });
