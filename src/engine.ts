@@ -12,6 +12,7 @@ import type { Config } from './config.js';
 import type { Clock } from './events/envelope.js';
 import { newEventId } from './events/event-ids.js';
 import { Jobs } from './ops/jobs.js';
+import { Operations } from './ops/operations.js';
 import { eventLogFields } from './logging/log.js';
 import { createEngineMetrics } from './metrics/engine-metrics.js';
 import { observedCommandHandler } from './metrics/observed-command-handler.js';
@@ -39,6 +40,8 @@ export interface Engine {
   readonly readStore: ReadStore;
   readonly readModels: ReadModels;
   readonly jobs: Jobs;
+  /** Inspect, time travel, rebuild, verify, replay, dead letters (behind /v1/ops). */
+  readonly operations: Operations;
   /** This engine's Prometheus registry (served at GET /metrics). */
   readonly metrics: Registry;
   readonly description: string;
@@ -128,6 +131,13 @@ export async function startEngine(
   registerRuntimeGauges(metrics.registry, { readModels, processes: { [FULFILMENT]: fulfilment } });
   const decisions = await OrderDecisions.start(eventStore);
   const jobs = new Jobs();
+  const operations = new Operations({
+    eventStore,
+    readStore,
+    readModels,
+    snapshots,
+    holder: `${holder}:ops`,
+  });
   const app = createApp(
     {
       eventStore,
@@ -140,6 +150,7 @@ export async function startEngine(
       readModels,
       clock,
       jobs,
+      operations,
       metrics: metrics.registry,
       dataDir: config.dataDir,
       orderDecisionWaitMs: 2000,
@@ -158,6 +169,7 @@ export async function startEngine(
     readStore,
     readModels,
     jobs,
+    operations,
     metrics: metrics.registry,
     description: `${description}; read models in ${readDescription}`,
     generatedStaffLogin,

@@ -4,6 +4,7 @@ import type { Clock } from '../events/envelope.js';
 import type { OrderDecisions } from '../processes/order-decisions.js';
 import type { ReadModels } from '../projections/read-models.js';
 import type { Jobs } from '../ops/jobs.js';
+import type { Operations } from '../ops/operations.js';
 import type { EventStore } from '../stores/event-store.js';
 import type { ReadStore } from '../stores/read-store.js';
 import type { Registry } from 'prom-client';
@@ -23,6 +24,8 @@ export interface ApiDeps {
   readonly clock: Clock;
   /** Long operations started over HTTP (rebuild, replay, export, import, seed). */
   readonly jobs: Jobs;
+  /** The operator's powers behind /v1/ops (built from the stores when not given). */
+  readonly operations?: Operations;
   /** The engine's Prometheus registry, served at GET /metrics. */
   readonly metrics: Registry;
   /** Where this process keeps its data (exports are written under it). */

@@ -64,34 +64,44 @@ export class Operations {
   }
 
   /** NOT_FOUND for a stream with no events. */
-  showStream(streamId: string, q: { fromRevision?: number; limit: number }): Promise<StreamPage> {
-    return showStream(this.deps.eventStore, streamId, q);
+  async showStream(
+    streamId: string,
+    q: { fromRevision?: number; limit: number },
+  ): Promise<StreamPage> {
+    return await showStream(this.deps.eventStore, streamId, q);
   }
 
   /** NOT_FOUND for an unknown stream or category; VALIDATION_FAILED for a revision past the head. */
-  stateAt(streamId: string, at: PointInTime): Promise<StateAt> {
-    return stateAt(this.deps.eventStore, this.deps.snapshots, streamId, at);
+  async stateAt(streamId: string, at: PointInTime): Promise<StateAt> {
+    return await stateAt(this.deps.eventStore, this.deps.snapshots, streamId, at);
   }
 
   projections(): Promise<ProjectionOverview[]> {
     return projectionOverview(this.deps);
   }
 
-  rebuild(
+  async rebuild(
     name: string,
     onProgress?: ProgressListener,
     options: RebuildOptions = {},
   ): Promise<RebuildResult> {
     const projection = projectionNamed(name);
-    return rebuildReadModel(this.deps, projection, { onProgress, onStarted: options.onStarted });
+    return await rebuildReadModel(this.deps, projection, {
+      onProgress,
+      onStarted: options.onStarted,
+    });
   }
 
-  verify(name: string, onProgress?: ProgressListener): Promise<VerifyResult> {
-    return verifyReadModel(this.deps, projectionNamed(name), onProgress);
+  async verify(name: string, onProgress?: ProgressListener): Promise<VerifyResult> {
+    return await verifyReadModel(this.deps, projectionNamed(name), onProgress);
   }
 
-  replay(name: string, streamId: string, onProgress?: ProgressListener): Promise<ReplayResult> {
-    return replayStream(this.deps, projectionNamed(name), streamId, onProgress);
+  async replay(
+    name: string,
+    streamId: string,
+    onProgress?: ProgressListener,
+  ): Promise<ReplayResult> {
+    return await replayStream(this.deps, projectionNamed(name), streamId, onProgress);
   }
 
   deadLetters(projection?: string): Promise<DeadLetterView[]> {
