@@ -3,12 +3,14 @@
  * the named ones), writes each one's raw results to bench/results/<suite>.json
  * and regenerates its section of BENCHMARKS.md. BENCH_QUICK=1 runs small sizes
  * for smoke-testing and writes under bench/results/tmp/ instead, so recorded
- * results are never replaced by quick ones.
+ * results are never replaced by quick ones. `--report` re-renders the document
+ * and its charts from the recorded results without measuring anything.
  */
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { assembleDocument, readSections, wrapSection } from './lib/benchmarks-document.js';
+import { renderSvg, type Chart } from './lib/charts.js';
 import { describeMachine, machineLine, type Machine } from './lib/machine.js';
 import type { Suite } from './lib/suite.js';
 import { suites } from './suites/index.js';
@@ -19,6 +21,7 @@ const resultsDir = path.join(root, 'bench', 'results', ...(quick ? ['tmp'] : [])
 const documentPath = quick
   ? path.join(resultsDir, 'BENCHMARKS.md')
   : path.join(root, 'BENCHMARKS.md');
+const chartsDir = quick ? path.join(resultsDir, 'charts') : path.join(root, 'bench', 'charts');
 
 const HEADER = `# Benchmarks
 
@@ -48,7 +51,21 @@ function commandLine(names: readonly string[]): string {
   return `${quick ? 'BENCH_QUICK=1 ' : ''}${command}`;
 }
 
-function section(suite: Suite<unknown>, results: unknown, info: RunInfo): string {
+/** Writes the suite's charts as SVG files and returns the markdown that shows them. */
+async function writeCharts(suite: Suite<unknown>, charts: readonly Chart[]): Promise<string> {
+  if (charts.length === 0) return '';
+  await fs.mkdir(chartsDir, { recursive: true });
+  const images: string[] = [];
+  for (const chart of charts) {
+    const file = path.join(chartsDir, `${suite.name}-${chart.name}.svg`);
+    await fs.writeFile(file, await renderSvg(chart));
+    const link = path.relative(path.dirname(documentPath), file).split(path.sep).join('/');
+    images.push(`![${chart.title}](${link})`);
+  }
+  return `### Charts\n\nDrawn from \`bench/results/${suite.name}.json\` by the same run (Vega-Lite, [bench/lib/charts.ts](bench/lib/charts.ts)).\n\n${images.join('\n\n')}`;
+}
+
+function section(suite: Suite<unknown>, results: unknown, info: RunInfo, charts: string): string {
   const date = `${info.date.slice(0, 16).replace('T', ' ')} UTC`;
   return wrapSection(
     suite.name,
@@ -60,6 +77,7 @@ function section(suite: Suite<unknown>, results: unknown, info: RunInfo): string
         `- Machine: ${machineLine(info.machine)}`,
       ].join('\n'),
       suite.render(results),
+      ...(charts ? [charts] : []),
     ].join('\n\n'),
   );
 }
@@ -71,8 +89,29 @@ async function updateDocument(name: string, text: string): Promise<void> {
   await fs.writeFile(documentPath, assembleDocument(HEADER, suites, sections));
 }
 
+/** Re-renders the sections and charts of the named suites (all when none) from their recorded results. */
+async function report(names: readonly string[]): Promise<void> {
+  for (const suite of selectSuites(names) ?? []) {
+    const file = path.join(resultsDir, `${suite.name}.json`);
+    const text = await fs.readFile(file, 'utf8').catch(() => undefined);
+    if (text === undefined) {
+      console.error(`[${suite.name}] no recorded results (${path.relative(root, file)}); skipped`);
+      continue;
+    }
+    const record = JSON.parse(text) as RunInfo & { results: unknown };
+    const charts = await writeCharts(suite, suite.charts?.(record.results) ?? []);
+    await updateDocument(suite.name, section(suite, record.results, record, charts));
+    console.error(`[${suite.name}] re-rendered from ${path.relative(root, file)}`);
+  }
+}
+
 async function main(): Promise<void> {
-  const names = process.argv.slice(2);
+  const args = process.argv.slice(2);
+  if (args.includes('--report')) {
+    await report(args.filter((a) => a !== '--report'));
+    return;
+  }
+  const names = args;
   const selected = selectSuites(names);
   if (!selected) {
     console.error(
@@ -96,7 +135,8 @@ async function main(): Promise<void> {
     const record = { suite: suite.name, title: suite.title, ...info, results };
     const file = path.join(resultsDir, `${suite.name}.json`);
     await fs.writeFile(file, `${JSON.stringify(record, null, 2)}\n`);
-    const text = section(suite, results, info);
+    const charts = await writeCharts(suite, suite.charts?.(results) ?? []);
+    const text = section(suite, results, info, charts);
     await updateDocument(suite.name, text);
     console.log(`${text}\n`);
   }

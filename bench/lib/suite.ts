@@ -1,3 +1,5 @@
+import type { Chart } from './charts.js';
+
 /** What every benchmark module provides to the runner (bench/run.ts). */
 export interface SuiteContext {
   /** Smaller sizes and fewer runs, for smoke-testing the harness. */
@@ -13,4 +15,6 @@ export interface Suite<Results> {
   run(context: SuiteContext): Promise<Results>;
   /** The section body for BENCHMARKS.md, from the results alone. */
   render(results: Results): string;
+  /** Charts drawn from the results alone; the runner writes them as SVG and links them below the section. */
+  charts?(results: Results): readonly Chart[];
 }

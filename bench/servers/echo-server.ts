@@ -1,6 +1,7 @@
 /**
- * The baseline for HTTP benchmarks: a minimal express 5 app whose only route
- * parses the JSON body and sends it back. Run as a child process
+ * The baseline for HTTP benchmarks: a minimal express 5 app whose main route
+ * parses the JSON body and sends it back (any other route does the same, or
+ * answers its path). Run as a child process
  * (bench/lib/child-server.ts); listens on PORT, stops on SIGTERM.
  */
 import express from 'express';
@@ -13,6 +14,10 @@ app.get('/healthz', (_req, res) => {
 });
 app.post('/v1/orders', (req, res) => {
   res.json(req.body);
+});
+// Any other route (the soak suite's mixed workload): the body back, or the path for a GET.
+app.use((req, res) => {
+  res.json(req.body ?? { path: req.path });
 });
 
 const server = app.listen(Number(process.env.PORT ?? 0), '127.0.0.1');

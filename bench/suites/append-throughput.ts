@@ -1,3 +1,4 @@
+import { lineChart, type Chart } from '../lib/charts.js';
 import { formatCount, formatMs, formatRatio, passFail } from '../lib/format.js';
 import { markdownTable } from '../lib/markdown-table.js';
 import { median, medianOf } from '../lib/stats.js';
@@ -182,9 +183,35 @@ function render(results: AppendResults): string {
   ].join('\n\n');
 }
 
+function charts(results: AppendResults): Chart[] {
+  const { medians } = results;
+  const rows = medians.store.flatMap((m) => [
+    { writers: m.writers, series: 'store (group commit)', eps: Math.round(m.eventsPerSecond) },
+    { writers: m.writers, series: 'naive floor', eps: Math.round(medians.floor.eventsPerSecond) },
+    {
+      writers: m.writers,
+      series: 'ceiling (raw inserts)',
+      eps: Math.round(medians.ceiling.eventsPerSecond),
+    },
+  ]);
+  return [
+    lineChart(
+      'throughput-vs-writers',
+      'Durable appends versus concurrent writers (log scale)',
+      rows,
+      {
+        x: { field: 'writers', title: 'concurrent writers', log: true },
+        y: { field: 'eps', title: 'events/s', log: true },
+        series: { field: 'series', title: '' },
+      },
+    ),
+  ];
+}
+
 export const appendThroughput: Suite<AppendResults> = {
   name: 'append',
   title: 'Durable append throughput',
   run,
   render,
+  charts,
 };

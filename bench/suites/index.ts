@@ -4,6 +4,7 @@ import { commandHandling } from './command-handling.js';
 import { placeOrder } from './place-order.js';
 import { projections } from './projections.js';
 import { queries } from './queries.js';
+import { soak } from './soak.js';
 
 /** Every suite, in the order of BENCHMARKS.md. A new benchmark is a module listed here. */
 export const suites: readonly Suite<unknown>[] = [
@@ -12,4 +13,5 @@ export const suites: readonly Suite<unknown>[] = [
   placeOrder,
   projections,
   queries,
+  soak,
 ];
