@@ -11,12 +11,19 @@ export interface ServerProcess {
 
 const MAIN = path.resolve('src/main.ts');
 
-/** Runs the engine (src/main.ts) as a child process and waits until it listens. */
-export async function startServer(env: Record<string, string>): Promise<ServerProcess> {
+/**
+ * Runs the engine (src/main.ts) as a child process and waits until it listens.
+ * `onSpawn` gets the child at once, e.g. to kill it while it starts.
+ */
+export async function startServer(
+  env: Record<string, string>,
+  onSpawn?: (child: ChildProcess) => void,
+): Promise<ServerProcess> {
   const child = spawn(process.execPath, ['--import', 'tsx', MAIN], {
     env: { ...process.env, PORT: '0', LOG_LEVEL: 'info', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
+  onSpawn?.(child);
   let err = '';
   child.stderr?.on('data', (chunk: Buffer) => (err += chunk.toString()));
   const exited = new Promise<number | null>((resolve) =>
@@ -24,10 +31,16 @@ export async function startServer(env: Record<string, string>): Promise<ServerPr
   );
   const port = await new Promise<number>((resolve, reject) => {
     let out = '';
+    let listening = false;
+    // Keeps draining stdout after start-up (a full pipe would block the server), keeping nothing.
     child.stdout?.on('data', (chunk: Buffer) => {
+      if (listening) return;
       out += chunk.toString();
-      for (const line of out.split('\n')) {
+      const lines = out.split('\n');
+      out = lines.pop() ?? '';
+      for (const line of lines) {
         if (!line.includes('commerce engine listening')) continue;
+        listening = true;
         resolve((JSON.parse(line) as { port: number }).port);
       }
     });

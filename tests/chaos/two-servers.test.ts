@@ -1,0 +1,3 @@
+import { describeChaos } from './support/chaos-suite.js';
+
+describeChaos('two API processes on one data directory, one SIGKILLed under load', 2);
