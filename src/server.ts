@@ -2,6 +2,9 @@ import { pino } from 'pino';
 import type { Config } from './config.js';
 import { startEngine } from './engine.js';
 
+/** How long requests in flight get to finish after SIGTERM before their connections are cut. */
+const SHUTDOWN_GRACE_MS = 20_000;
+
 /**
  * Starts the engine and serves HTTP until SIGTERM or SIGINT, then closes the
  * server and the engine and exits (what `npm start` and `commerce serve` run).
@@ -26,7 +29,16 @@ export async function serve(config: Config): Promise<void> {
     if (stopping) return;
     stopping = true;
     logger.info({ signal }, 'shutting down');
+    // Stop accepting; requests in flight finish, then their keep-alive connections close.
+    const idle = setInterval(() => server.closeIdleConnections(), 50);
+    const overdue = setTimeout(() => {
+      logger.warn({ afterMs: SHUTDOWN_GRACE_MS }, 'requests still open; closing their connections');
+      server.closeAllConnections();
+    }, SHUTDOWN_GRACE_MS);
     server.close(() => {
+      clearInterval(idle);
+      clearTimeout(overdue);
+      // Processes finish their steps and save checkpoints; read models commit their batch.
       engine.close().then(
         () => process.exit(0),
         (error: unknown) => {
