@@ -1,3 +1,4 @@
+import fs from 'node:fs';
 import type { Writable } from 'node:stream';
 import type { EventStore, Position, RecordedEvent } from '../stores/event-store.js';
 import { comparePositions } from '../stores/position.js';
@@ -84,4 +85,30 @@ function drained(output: Writable, failed: () => Error | undefined): Promise<voi
       settle(failed() ?? new Error('The output was closed before the export finished'));
     output.on('drain', onDrain).on('error', onError).on('close', onClose);
   });
+}
+
+/**
+ * Exports into `file` by way of a temporary file beside it, renamed into place
+ * once complete: the file never holds half an export.
+ */
+export async function exportLogToFile(
+  eventStore: EventStore,
+  file: string,
+  options: ExportOptions = {},
+): Promise<ExportResult> {
+  const partial = `${file}.partial`;
+  const output = fs.createWriteStream(partial, { flags: 'w' });
+  try {
+    const result = await exportLog(eventStore, output, options);
+    await new Promise<void>((resolve, reject) => {
+      output.once('error', reject);
+      output.end(() => resolve());
+    });
+    await fs.promises.rename(partial, file);
+    return result;
+  } catch (error) {
+    output.destroy();
+    await fs.promises.rm(partial, { force: true });
+    throw error;
+  }
 }

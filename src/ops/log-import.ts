@@ -24,6 +24,11 @@ export interface ImportOptions {
   readonly total?: number;
   /** Most events in one append (default 500). */
   readonly batchSize?: number;
+  /**
+   * Most appends in flight at once (default 32), used only with a store that
+   * commits appends in the order they were made; otherwise one at a time.
+   */
+  readonly inFlight?: number;
 }
 
 export interface ImportResult {
@@ -97,52 +102,72 @@ export async function importLog(
 ): Promise<ImportResult> {
   await assertImportable(eventStore, options.resume ?? false);
   const batchSize = options.batchSize ?? 500;
+  // Several appends in flight share the embedded store's group commits; only
+  // a store that commits them in call order may have more than one.
+  const inFlight = eventStore.appendsInCallOrder ? (options.inFlight ?? 32) : 1;
   const order = new RevisionOrder();
+  const pending: { appended: Promise<string>; events: number }[] = [];
   let batch: Batch | undefined;
   let events = 0;
   let skipped = 0;
+  let imported = 0;
   let position: string | null = null;
   const progress = () =>
-    options.onProgress?.({ processed: events, total: Math.max(options.total ?? 0, events) });
+    options.onProgress?.({ processed: imported, total: Math.max(options.total ?? 0, events) });
 
+  const settleOldest = async () => {
+    const oldest = pending.shift();
+    if (!oldest) return;
+    position = await oldest.appended;
+    imported += oldest.events;
+    progress();
+  };
   const flush = async () => {
     if (!batch) return;
-    position = await append(eventStore, batch);
+    const appended = append(eventStore, batch);
+    appended.catch(() => undefined);
+    pending.push({ appended, events: batch.events.length });
     batch = undefined;
-    progress();
+    while (pending.length >= inFlight) await settleOldest();
   };
 
   progress();
-  for await (const [line, text] of lines) {
-    const event = parseLogLine(text, line);
-    order.check(event, line);
-    events += 1;
-    if (streamCategory(event.streamId) === CHECKPOINT_CATEGORY) {
-      skipped += 1;
-      continue;
-    }
-    const size = text.length;
-    if (
-      batch &&
-      batch.streamId === event.streamId &&
-      batch.fromRevision + batch.events.length === event.revision &&
-      batch.events.length < batchSize &&
-      batch.bytes + size <= MAX_BATCH_BYTES
-    ) {
-      batch.events.push(toAppend(event));
-      batch.bytes += size;
-      continue;
+  try {
+    for await (const [line, text] of lines) {
+      const event = parseLogLine(text, line);
+      order.check(event, line);
+      events += 1;
+      if (streamCategory(event.streamId) === CHECKPOINT_CATEGORY) {
+        skipped += 1;
+        imported += 1;
+        continue;
+      }
+      const size = text.length;
+      if (
+        batch &&
+        batch.streamId === event.streamId &&
+        batch.fromRevision + batch.events.length === event.revision &&
+        batch.events.length < batchSize &&
+        batch.bytes + size <= MAX_BATCH_BYTES
+      ) {
+        batch.events.push(toAppend(event));
+        batch.bytes += size;
+        continue;
+      }
+      await flush();
+      batch = {
+        streamId: event.streamId,
+        fromRevision: event.revision,
+        firstLine: line,
+        events: [toAppend(event)],
+        bytes: size,
+      };
     }
     await flush();
-    batch = {
-      streamId: event.streamId,
-      fromRevision: event.revision,
-      firstLine: line,
-      events: [toAppend(event)],
-      bytes: size,
-    };
+    while (pending.length > 0) await settleOldest();
+  } finally {
+    await Promise.allSettled(pending.map((p) => p.appended));
   }
-  await flush();
   return { events, skipped, position };
 }
 

@@ -83,6 +83,12 @@ export interface ListStreamsOptions {
 }
 
 export interface EventStore {
+  /**
+   * True when appends made without awaiting one another are committed in the
+   * order they were made (the embedded store's single writer does so), which
+   * lets an import keep several in flight and still keep the log's order.
+   */
+  readonly appendsInCallOrder?: boolean;
   appendToStream(
     streamId: string,
     events: readonly EventToAppend[],

@@ -39,6 +39,9 @@ const toNumber = (position: Position | undefined): number | undefined =>
  * connection on the calling thread.
  */
 export class SqliteEventStore implements EventStore, SnapshotStore {
+  /** One writer thread commits appends in the order they were made. */
+  readonly appendsInCallOrder = true;
+
   private constructor(
     private readonly db: SqliteDatabase,
     private readonly reader: ReturnType<typeof createEventReader>,
