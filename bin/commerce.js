@@ -4,6 +4,7 @@
 // prefers the sources even when a build exists.
 import fs from 'node:fs';
 import process from 'node:process';
+import { URL } from 'node:url';
 
 const compiled = new URL('../dist/src/cli/main.js', import.meta.url);
 const source = new URL('../src/cli/main.ts', import.meta.url);
