@@ -1,11 +1,12 @@
 # syntax=docker/dockerfile:1
 
-# Build: install every dependency (native ones compile against bookworm's glibc),
+# Build: install every dependency, compiling better-sqlite3 from source with the
+# image's toolchain (python3, make, g++) instead of fetching a prebuilt binary,
 # compile TypeScript, then drop the dev dependencies.
 FROM node:20-bookworm AS build
 WORKDIR /app
 COPY package.json package-lock.json ./
-RUN npm ci
+RUN npm_config_build_from_source=better-sqlite3 npm ci
 COPY . .
 RUN npm run build \
   && npm prune --omit=dev \
