@@ -23,6 +23,7 @@ import { historyRoutes } from './routes/history-routes.js';
 import { reportRoutes } from './routes/report-routes.js';
 import { analyticsRoutes } from './routes/analytics-routes.js';
 import { opsRoutes } from './routes/ops-routes.js';
+import { opsDataRoutes } from './routes/ops-data-routes.js';
 
 export const BODY_LIMIT = '64kb';
 /** How long a query waits for `X-Min-Position` unless ApiDeps says otherwise. */
@@ -93,6 +94,7 @@ export function createApp(deps: ApiDeps, logger: Logger): Express {
   reportRoutes(routeDeps, deps);
   analyticsRoutes(routeDeps, deps);
   opsRoutes(routeDeps, deps);
+  opsDataRoutes(routeDeps, deps);
   router.get('/v1/openapi.json', (_req, res) => {
     res.json(registry.document({ title: 'Commerce engine API', version: '1' }));
   });

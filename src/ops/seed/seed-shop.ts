@@ -59,13 +59,7 @@ export async function seedShop(
   options: SeedOptions,
   onProgress?: ProgressListener,
 ): Promise<SeedResult> {
-  const [existing] = await deps.eventStore.listStreams({ prefix: 'product-', limit: 1 });
-  if (existing) {
-    throw new AppError(
-      'STORE_HAS_CATALOG',
-      'The store already has products: the demo shop is seeded into a store without a catalog',
-    );
-  }
+  await assertNoCatalog(deps.eventStore);
   const end = options.until.getTime();
   const start = addMonths(end, -options.months);
   const period = { start, end };
@@ -166,6 +160,17 @@ export async function seedShop(
     events,
     demoPassword: 'demo-password',
   };
+}
+
+/** The demo shop goes into a store without products (its SKUs and ids would clash). */
+export async function assertNoCatalog(eventStore: EventStore): Promise<void> {
+  const [existing] = await eventStore.listStreams({ prefix: 'product-', limit: 1 });
+  if (existing) {
+    throw new AppError(
+      'STORE_HAS_CATALOG',
+      'The store already has products: the demo shop is seeded into a store without a catalog',
+    );
+  }
 }
 
 /** Orders per day: more at weekends, in late November and in December, growing over time. */
