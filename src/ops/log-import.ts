@@ -104,7 +104,10 @@ export async function importLog(
   const batchSize = options.batchSize ?? 500;
   // Several appends in flight share the embedded store's group commits; only
   // a store that commits them in call order may have more than one.
-  const inFlight = eventStore.appendsInCallOrder ? (options.inFlight ?? 32) : 1;
+  // A resumed import may find part of a batch stored and then appends the
+  // rest late, so it runs one append at a time to keep the order.
+  const resume = options.resume ?? false;
+  const inFlight = eventStore.appendsInCallOrder && !resume ? (options.inFlight ?? 32) : 1;
   const order = new RevisionOrder();
   const pending: { appended: Promise<string>; events: number }[] = [];
   let batch: Batch | undefined;
@@ -124,18 +127,30 @@ export async function importLog(
   };
   const flush = async () => {
     if (!batch) return;
-    const appended = append(eventStore, batch);
+    const appended = append(eventStore, batch, resume);
     appended.catch(() => undefined);
     pending.push({ appended, events: batch.events.length });
     batch = undefined;
     while (pending.length >= inFlight) await settleOldest();
   };
 
+  const parse = async (text: string, line: number) => {
+    try {
+      const event = parseLogLine(text, line);
+      order.check(event, line);
+      return event;
+    } catch (error) {
+      // Everything before the bad line goes in, so a fixed file can be resumed.
+      await flush();
+      while (pending.length > 0) await settleOldest();
+      throw error;
+    }
+  };
+
   progress();
   try {
     for await (const [line, text] of lines) {
-      const event = parseLogLine(text, line);
-      order.check(event, line);
+      const event = await parse(text, line);
       events += 1;
       if (streamCategory(event.streamId) === CHECKPOINT_CATEGORY) {
         skipped += 1;
@@ -197,15 +212,22 @@ const toAppend = (event: LogLine): EventToAppend => ({
   metadata: event.metadata,
 });
 
-async function append(eventStore: EventStore, batch: Batch): Promise<string> {
-  const { streamId, fromRevision, firstLine } = batch;
+async function append(eventStore: EventStore, batch: Batch, resume: boolean): Promise<string> {
+  const { streamId, fromRevision, firstLine, events } = batch;
   try {
-    const result = await eventStore.appendToStream(streamId, batch.events, {
-      expectedRevision: fromRevision === 0 ? 'no_stream' : fromRevision - 1,
-    });
-    return result.position;
+    return await appendFrom(eventStore, streamId, fromRevision, events);
   } catch (error) {
     if (!(error instanceof WrongExpectedRevisionError)) throw error;
+    const stored = resume ? await storedPrefix(eventStore, batch) : 0;
+    if (stored > 0) {
+      const rest = events.slice(stored);
+      if (rest.length > 0) return appendFrom(eventStore, streamId, fromRevision + stored, rest);
+      const [last] = await eventStore.readStream(streamId, {
+        fromRevision: fromRevision + stored - 1,
+        limit: 1,
+      });
+      if (last) return last.position;
+    }
     const actual =
       error.actual === 'no_stream' ? 'has no events' : `is at revision ${error.actual}`;
     throw new AppError(
@@ -214,6 +236,29 @@ async function append(eventStore: EventStore, batch: Batch): Promise<string> {
       { line: firstLine, streamId },
     );
   }
+}
+
+const appendFrom = async (
+  eventStore: EventStore,
+  streamId: string,
+  fromRevision: number,
+  events: readonly EventToAppend[],
+): Promise<string> =>
+  (
+    await eventStore.appendToStream(streamId, events, {
+      expectedRevision: fromRevision === 0 ? 'no_stream' : fromRevision - 1,
+    })
+  ).position;
+
+/** How many of the batch's first events the stream already holds, with the same ids. */
+async function storedPrefix(eventStore: EventStore, batch: Batch): Promise<number> {
+  const stored = await eventStore.readStream(batch.streamId, {
+    fromRevision: batch.fromRevision,
+    limit: batch.events.length,
+  });
+  let same = 0;
+  while (same < stored.length && stored[same]?.eventId === batch.events[same]?.eventId) same += 1;
+  return same === stored.length ? same : 0;
 }
 
 /**
