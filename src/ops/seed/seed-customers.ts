@@ -34,6 +34,8 @@ export function planCustomers(
       ? period.start + ctx.random.next() * firstWeek
       : period.start + ctx.random.next() * (period.end - period.start) * 0.9,
   ).sort((a, b) => a - b);
+  // Someone is there to place the first day's orders.
+  if (times.length > 0) times[0] = period.start;
   return times.map((registersAt, i) => {
     const person = PEOPLE[i % PEOPLE.length] ?? PEOPLE[0]!;
     const round = Math.floor(i / PEOPLE.length);

@@ -212,6 +212,8 @@ function pickLines(ctx: SeedContext, products: readonly SeedProduct[]): Requeste
     const product = products[index];
     if (product && !product.discontinued && !chosen.includes(product)) chosen.push(product);
   }
+  const fallback = products.find((product) => !product.discontinued);
+  if (chosen.length === 0 && fallback) chosen.push(fallback);
   return chosen.map((product) => ({
     productId: product.productId,
     sku: product.sku,
