@@ -8,6 +8,8 @@ export interface EventFeedOptions {
   readonly from: Position | undefined;
   readonly filter: EventFilter;
   readonly batchSize: number;
+  /** Page size while catching up (bigger batches: fewer, cheaper commits); `batchSize` when absent. */
+  readonly catchUpBatchSize?: number;
   /** A live batch closes this long after its first event arrived, full or not. */
   readonly batchMs: number;
   /** Live events held in memory past which the feed drops them and reads pages instead. */
@@ -29,7 +31,7 @@ interface Arrival {
 /**
  * The projection's events in batches, pulled by the runner one batch at a
  * time, so a slow store slows the reading instead of filling memory. Behind
- * the head it reads pages of `batchSize` with readAll; at the head it follows
+ * the head it reads pages of `catchUpBatchSize` with readAll; at the head it follows
  * the live subscription, closing a batch at `batchSize` events or `batchMs`
  * after its first one. If live events pile up past `maxBuffered` it drops
  * them, unsubscribes, and reads pages again from the last event it handed
@@ -98,6 +100,10 @@ export class EventFeed {
     this.notify();
   }
 
+  private get pageSize(): number {
+    return Math.max(this.options.batchSize, this.options.catchUpBatchSize ?? 0);
+  }
+
   private async readPage(): Promise<RecordedEvent[] | undefined> {
     const stale =
       this.head === undefined ||
@@ -107,7 +113,7 @@ export class EventFeed {
       this.eventStore.readAll({
         ...(this.cursor !== undefined && { fromPosition: this.cursor }),
         filter: this.options.filter,
-        limit: this.options.batchSize,
+        limit: this.pageSize,
       }),
       stale ? this.eventStore.headPosition() : this.head,
     ]);
@@ -115,8 +121,7 @@ export class EventFeed {
     if (stale) this.headReadAt = this.options.clock();
     this.head = head;
     this.estimate.observe(this.cursor, page);
-    if (page.length < this.options.batchSize)
-      this.follow(page[page.length - 1]?.position ?? this.cursor);
+    if (page.length < this.pageSize) this.follow(page[page.length - 1]?.position ?? this.cursor);
     return page;
   }
 

@@ -29,7 +29,10 @@ export interface ProjectionRunnerOptions {
   /** Name of the checkpoint, lease and dead letters; the projection's by default. */
   readonly name?: string;
   readonly batchSize?: number;
-  /** Events per batch while catching up (reading pages behind the head); 10 × batchSize by default. */
+  /**
+   * Events per batch while catching up (reading pages behind the head): fewer,
+   * bigger commits. `batchSize` when that is given, else 5,000.
+   */
   readonly catchUpBatchSize?: number;
   readonly batchMs?: number;
   /** Attempts at a poison event before it is parked. */
@@ -175,7 +178,8 @@ export function startProjection(
         from: checkpoint,
         filter: projection.filter,
         batchSize,
-        catchUpBatchSize: options.catchUpBatchSize ?? 10 * batchSize,
+        catchUpBatchSize:
+          options.catchUpBatchSize ?? (options.batchSize === undefined ? 5_000 : batchSize),
         batchMs,
         maxBuffered: options.maxBufferedEvents ?? 4 * batchSize,
         clock,

@@ -60,6 +60,17 @@ describe('event feed', () => {
     expect(modes).toEqual(['live']);
   });
 
+  it('reads bigger pages of catchUpBatchSize behind the head, live batches stay at batchSize', async () => {
+    await append('job-a', 45);
+    const { feed } = open({ catchUpBatchSize: 20 });
+    const batches = await drain(feed, 45);
+    expect(batches.map((b) => b.length)).toEqual([20, 20, 5]);
+    expect(feed.mode).toBe('live');
+    const next = feed.next();
+    await append('job-b', 25);
+    expect((await next)?.length).toBe(10);
+  });
+
   it('closes a live batch after batchMs when it is not full', async () => {
     const { feed } = open({ batchMs: 150 });
     const first = feed.next();

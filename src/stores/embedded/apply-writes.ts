@@ -1,9 +1,10 @@
+import type { Statement } from 'better-sqlite3';
 import { update as applyOperators } from 'mingo';
 import type { Doc, Update, Write } from '../read-store.js';
 import { InvalidWriteError, isConstraintError } from './embedded-errors.js';
 import { hasArrayOnPath, pathSegments } from './index-keys.js';
 import type { ReadConnection } from './read-connection.js';
-import type { RegisteredCollection } from './registry.js';
+import type { RegisteredCollection, RegisteredIndex } from './registry.js';
 import { quoteIdentifier } from './sql-names.js';
 
 const isPlainObject = (value: unknown): value is Record<string, unknown> =>
@@ -83,22 +84,47 @@ function store(
   }
   for (const index of collection.indexes) {
     if (index.multikey) continue;
-    const paths = index.keys.filter((k) => k.path !== '_id').map((k) => pathSegments(k.path));
-    if (paths.some((segments) => hasArrayOnPath(doc, segments))) {
+    if (keyPaths(index).some((segments) => hasArrayOnPath(doc, segments))) {
       connection.registry.markMultikey(collection.name, index.name);
     }
   }
 }
 
-function statements(connection: ReadConnection, collection: RegisteredCollection) {
-  const table = quoteIdentifier(collection.table);
-  return {
-    load: connection.statement<string>(`SELECT doc FROM ${table} WHERE id = ?`, true),
-    upsert: connection.statement(
-      `INSERT INTO ${table} (id, doc) VALUES (?, ?) ON CONFLICT (id) DO UPDATE SET doc = excluded.doc`,
-    ),
-    remove: connection.statement(`DELETE FROM ${table} WHERE id = ?`),
-  };
+const indexPaths = new WeakMap<RegisteredIndex, string[][]>();
+
+/** The index's key paths (but `_id`) as segments, worked out once per registry view. */
+function keyPaths(index: RegisteredIndex): string[][] {
+  let paths = indexPaths.get(index);
+  if (!paths) {
+    paths = index.keys.filter((k) => k.path !== '_id').map((k) => pathSegments(k.path));
+    indexPaths.set(index, paths);
+  }
+  return paths;
+}
+
+interface Statements {
+  readonly load: Statement<unknown[], string>;
+  readonly upsert: Statement<unknown[], unknown>;
+  readonly remove: Statement<unknown[], unknown>;
+}
+
+/** Per registry view (a reload makes new collection objects and clears the statements). */
+const prepared = new WeakMap<RegisteredCollection, Statements>();
+
+function statements(connection: ReadConnection, collection: RegisteredCollection): Statements {
+  let found = prepared.get(collection);
+  if (!found) {
+    const table = quoteIdentifier(collection.table);
+    found = {
+      load: connection.statement<string>(`SELECT doc FROM ${table} WHERE id = ?`, true),
+      upsert: connection.statement(
+        `INSERT INTO ${table} (id, doc) VALUES (?, ?) ON CONFLICT (id) DO UPDATE SET doc = excluded.doc`,
+      ),
+      remove: connection.statement(`DELETE FROM ${table} WHERE id = ?`),
+    };
+    prepared.set(collection, found);
+  }
+  return found;
 }
 
 function checkId(id: unknown): string {
