@@ -24,6 +24,7 @@ import { OrderDecisions } from './processes/order-decisions.js';
 import { FULFILMENT, orderFulfilment } from './processes/order-fulfilment.js';
 import type { PaymentGateway } from './processes/payment-gateway.js';
 import { runProcess, type RunningProcess } from './processes/process-runner.js';
+import { PausableProcess } from './processes/pausable-process.js';
 import { ReservationExpiry } from './processes/reservation-expiry.js';
 import type { EventStore } from './stores/event-store.js';
 import { startReadModels, type ReadModels } from './projections/read-models.js';
@@ -108,26 +109,28 @@ export async function startEngine(
     logger.warn({ err }, 'expiring reservations failed; will retry'),
   );
   expiry.start(Math.min(30_000, Math.max(250, config.reservationTtlMs / 4)));
-  const fulfilment = await runProcess(
-    orderFulfilment({
-      handler,
-      gateway,
-      clock,
-      paymentTimeoutMs: config.paymentTimeoutMs,
-      reservationTtlMs: config.reservationTtlMs,
-      expiry,
-      log: logger.child({ process: FULFILMENT }),
-    }),
-    {
-      eventStore,
-      checkpoints: new EventStoreCheckpoints(eventStore, newEventId),
-      onError: (err, event, attempt) =>
-        logger.warn(
-          { err, process: FULFILMENT, ...eventLogFields(event), attempt },
-          'fulfilment step failed; retrying',
-        ),
-    },
-  );
+  const startFulfilment = () =>
+    runProcess(
+      orderFulfilment({
+        handler,
+        gateway,
+        clock,
+        paymentTimeoutMs: config.paymentTimeoutMs,
+        reservationTtlMs: config.reservationTtlMs,
+        expiry,
+        log: logger.child({ process: FULFILMENT }),
+      }),
+      {
+        eventStore,
+        checkpoints: new EventStoreCheckpoints(eventStore, newEventId),
+        onError: (err, event, attempt) =>
+          logger.warn(
+            { err, process: FULFILMENT, ...eventLogFields(event), attempt },
+            'fulfilment step failed; retrying',
+          ),
+      },
+    );
+  const fulfilment = new PausableProcess(await startFulfilment(), startFulfilment);
   registerRuntimeGauges(metrics.registry, { readModels, processes: { [FULFILMENT]: fulfilment } });
   const decisions = await OrderDecisions.start(eventStore);
   const jobs = new Jobs();
@@ -152,6 +155,7 @@ export async function startEngine(
       jobs,
       operations,
       metrics: metrics.registry,
+      pauseProcesses: () => fulfilment.pause(),
       dataDir: config.dataDir,
       orderDecisionWaitMs: 2000,
       ...(overrides.consistencyWaitMs === undefined

@@ -28,6 +28,11 @@ export interface ApiDeps {
   readonly operations?: Operations;
   /** The engine's Prometheus registry, served at GET /metrics. */
   readonly metrics: Registry;
+  /**
+   * Pauses this engine's fulfilment process for bulk writes to the log (an
+   * import, the demo-shop seed); resolves with the function that resumes it.
+   */
+  readonly pauseProcesses?: () => Promise<() => Promise<void>>;
   /** Where this process keeps its data (exports are written under it). */
   readonly dataDir: string;
   /** How long POST /v1/orders waits for the fulfilment decision before answering 202. */

@@ -52,6 +52,22 @@ function startJobWithId(
 }
 
 /**
+ * Runs bulk writes with this engine's fulfilment process paused: it would
+ * otherwise react to imported orders that the file decides a few lines later
+ * (and its writes would then clash with the import's), or race the seed,
+ * which does the process's work itself at simulated times. On resuming, the
+ * process catches up from its checkpoint; its steps are idempotent.
+ */
+async function withProcessesPaused<T>(deps: ApiDeps, work: () => Promise<T>): Promise<T> {
+  const resume = await deps.pauseProcesses?.();
+  try {
+    return await work();
+  } finally {
+    await resume?.();
+  }
+}
+
+/**
  * The log's export, import and the demo-shop seed as background jobs (role
  * ops). Exports are written to DATA_DIR/exports/<jobId>.ndjson and imports
  * read only from that directory.
@@ -151,7 +167,9 @@ export function opsDataRoutes(r: RouteDeps, deps: ApiDeps): void {
       const resume = body.resume ?? false;
       await assertImportable(deps.eventStore, resume);
       const jobId = deps.jobs.start('import', (onProgress) =>
-        importLogFile(deps.eventStore, file, { resume, onProgress }),
+        withProcessesPaused(deps, () =>
+          importLogFile(deps.eventStore, file, { resume, onProgress }),
+        ),
       );
       return { status: 202, body: { jobId } };
     },
@@ -169,7 +187,9 @@ export function opsDataRoutes(r: RouteDeps, deps: ApiDeps): void {
       const options = seedOptions(body);
       await assertNoCatalog(deps.eventStore);
       const jobId = deps.jobs.start('seed', (onProgress) =>
-        seedShop({ eventStore: deps.eventStore }, options, onProgress),
+        withProcessesPaused(deps, () =>
+          seedShop({ eventStore: deps.eventStore }, options, onProgress),
+        ),
       );
       return { status: 202, body: { jobId } };
     },
