@@ -34,6 +34,7 @@ export function upcastingEventStore(
 ): EventStore {
   const upcast = (event: RecordedEvent) => upcastRecorded(event, schemas);
   return {
+    ...(store.appendsInCallOrder ? { appendsInCallOrder: true } : {}),
     appendToStream: (streamId, events, options) => store.appendToStream(streamId, events, options),
     readStream: async (streamId, options) =>
       (await store.readStream(streamId, options)).map(upcast),

@@ -12,6 +12,7 @@ import {
 } from '../../src/ops/log-import.js';
 import { parseLogLine } from '../../src/ops/log-line.js';
 import type { EventStore } from '../../src/stores/event-store.js';
+import { upcastingEventStore } from '../../src/stores/upcasting-event-store.js';
 import { openTempStore, type TempStore } from '../support/temp-store.js';
 
 const line = (fields: Record<string, unknown> = {}) =>
@@ -215,6 +216,38 @@ describe('export and import of the log', () => {
       },
     });
     await expect(exportLog(source.store, broken, { pageSize: 5 })).rejects.toThrow('disk full');
+  });
+
+  it('keeps several appends in flight only on a store that commits them in call order', async () => {
+    const file = path.join(source.dataDir, 'log.ndjson');
+    await exportLogToFile(source.store, file);
+    const widest = async (ordered: boolean, into: EventStore) => {
+      let running = 0;
+      let most = 0;
+      const store: EventStore = {
+        ...upcastingEventStore(into),
+        appendsInCallOrder: ordered,
+        appendToStream: async (streamId, events, options) => {
+          most = Math.max(most, ++running);
+          try {
+            return await into.appendToStream(streamId, events, options);
+          } finally {
+            running -= 1;
+          }
+        },
+      };
+      await importLog(store, fileLines(file));
+      return most;
+    };
+    expect(upcastingEventStore(target.store).appendsInCallOrder).toBe(true);
+    expect(await widest(false, target.store)).toBe(1);
+    const third = await openTempStore();
+    try {
+      expect(await widest(true, third.store)).toBeGreaterThan(1);
+      expect(await rows(third.store)).toEqual(await rows(target.store));
+    } finally {
+      await third.cleanup();
+    }
   });
 
   it('reads files line by line', async () => {
