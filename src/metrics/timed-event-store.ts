@@ -9,6 +9,7 @@ import type { AppendLabel } from './engine-metrics.js';
 /** The event store with every append timed, by stream category and outcome. */
 export function timedEventStore(store: EventStore, appends: Histogram<AppendLabel>): EventStore {
   return {
+    ...(store.appendsInCallOrder ? { appendsInCallOrder: true } : {}),
     async appendToStream(streamId, events, options) {
       const end = appends.startTimer({ category: streamCategory(streamId) });
       try {
