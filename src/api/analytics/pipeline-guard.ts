@@ -50,9 +50,26 @@ const FORBIDDEN = new Set([
 
 const MAX_DEPTH = 32;
 const MAX_STAGES = 50;
+/**
+ * `$range` builds its whole array at once, faster than a time limit can
+ * stop it: only constant ranges of at most this many numbers are run.
+ */
+const MAX_RANGE = 10_000;
 
 const refuse = (path: string, message: string) =>
   new AppError('VALIDATION_FAILED', 'The pipeline is not allowed', { errors: [{ path, message }] });
+
+function checkRange(argument: unknown, path: string): void {
+  const [start, end, step = 1] = Array.isArray(argument) ? (argument as unknown[]) : [];
+  const integers = [start, end, step].every((n) => Number.isSafeInteger(n));
+  if (
+    !integers ||
+    step === 0 ||
+    Math.abs((end as number) - (start as number)) / Math.abs(step as number) > MAX_RANGE
+  ) {
+    throw refuse(path, `$range takes constant whole numbers spanning at most ${MAX_RANGE} values`);
+  }
+}
 
 function scan(value: unknown, path: string, depth: number): void {
   if (depth > MAX_DEPTH) throw refuse(path, `nested deeper than ${MAX_DEPTH} levels`);
@@ -63,6 +80,7 @@ function scan(value: unknown, path: string, depth: number): void {
   if (value === null || typeof value !== 'object') return;
   for (const [key, inner] of Object.entries(value)) {
     if (FORBIDDEN.has(key)) throw refuse(`${path}.${key}`, `${key} is not allowed`);
+    if (key === '$range') checkRange(inner, `${path}.${key}`);
     scan(inner, `${path}.${key}`, depth + 1);
   }
 }

@@ -12,6 +12,7 @@ import { InvalidQueryError } from './embedded-errors.js';
 import type { ReadConnection } from './read-connection.js';
 import { countDocs, selectDocs, type Watchdog } from './select-docs.js';
 import { quoteIdentifier, tableName } from './sql-names.js';
+import { withinTime } from './within-time.js';
 
 const isCount = (n: unknown): n is number => Number.isSafeInteger(n) && (n as number) >= 0;
 
@@ -85,11 +86,23 @@ export class EmbeddedCollection<T extends Doc = Doc> implements ReadCollection<T
     const watchdog = this.#watchdog(options.maxTimeMs);
     const { selection, rest } = splitPipeline(pipeline);
     return this.#connection.read(() => {
-      const docs = selectDocs(this.#connection, this.#collection(), selection, watchdog);
+      const opened: Iterator<unknown>[] = [];
+      const docs = selectDocs(this.#connection, this.#collection(), selection, watchdog, (rows) =>
+        opened.push(rows),
+      );
+      const run = () => runStages(docs, rest, maxResults, watchdog);
       try {
-        return runStages(docs, rest, maxResults, watchdog);
+        return options.maxTimeMs === undefined
+          ? run()
+          : withinTime(options.maxTimeMs, run, `Aggregation on ${this.#name}`);
       } finally {
-        docs.return(undefined);
+        // Statements first: a generator cut off by the time limit never closes its own.
+        for (const rows of opened) rows.return?.();
+        try {
+          docs.return(undefined);
+        } catch {
+          // Cut off while running, the generator cannot be resumed to clean up: nothing is left open.
+        }
       }
     });
   }

@@ -27,13 +27,17 @@ export function* selectDocs<T extends Doc>(
   collection: RegisteredCollection | undefined,
   selection: Selection,
   watchdog?: Watchdog,
+  /** Gets the statement's row iterator, to close it if the generator is cut off without cleaning up. */
+  onOpen?: (rows: Iterator<unknown>) => void,
 ): Generator<T> {
   if (!collection) return;
   const query = new Query(selection.filter, {});
   const plan = planQuery(selection.filter, selection.sort, collection.indexes);
   const sql = planSql(collection.table, plan, 'doc');
   function* matches(): Generator<T> {
-    for (const json of connection.statement<string>(sql, true).iterate(...plan.params)) {
+    const rows = connection.statement<string>(sql, true).iterate(...plan.params);
+    onOpen?.(rows);
+    for (const json of rows) {
       watchdog?.();
       const doc = JSON.parse(json) as T;
       if (query.test(doc)) yield doc;

@@ -56,3 +56,17 @@ describe('analytics pipeline guard', () => {
     expect(refused('orders', [{ $match: deep }])).toMatch(/^body\.pipeline\.0\.\$match/);
   });
 });
+
+describe('analytics pipeline guard on $range', () => {
+  it('runs only constant ranges of at most 10,000 numbers, which no time limit need stop', () => {
+    expect(refused('orders', [{ $project: { n: { $range: [0, 10_000] } } }])).toBeUndefined();
+    expect(refused('orders', [{ $project: { n: { $range: [0, 1e6, 100] } } }])).toBeUndefined();
+    expect(refused('orders', [{ $project: { n: { $range: [0, 1e9] } } }])).toBe(
+      'body.pipeline.0.$project.n.$range',
+    );
+    expect(refused('orders', [{ $project: { n: { $range: [0, '$units'] } } }])).toBe(
+      'body.pipeline.0.$project.n.$range',
+    );
+    expect(refused('orders', [{ $project: { n: { $range: [0, 10, 0] } } }])).toBeDefined();
+  });
+});
