@@ -1,3 +1,4 @@
+import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import { docKey, type DocKey, type Projection } from '../projections/projection.js';
 import type { EventStore, Position } from '../stores/event-store.js';
 import { comparePositions } from '../stores/position.js';
@@ -100,6 +101,7 @@ export class DocComparer {
   private async *idPages(collection: string): AsyncGenerator<string[]> {
     let after: string | undefined;
     for (;;) {
+      await yieldToEventLoop();
       const page = await this.readStore
         .collection(collection)
         .find(after === undefined ? {} : { _id: { $gt: after } }, {
@@ -137,6 +139,7 @@ export async function touchedKeys(
   if (until === undefined) return touched;
   let from = after;
   for (;;) {
+    await yieldToEventLoop();
     if (from !== undefined && comparePositions(from, until) >= 0) return touched;
     const page = await eventStore.readAll({
       ...(from === undefined ? {} : { fromPosition: from }),

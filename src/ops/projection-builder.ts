@@ -1,3 +1,4 @@
+import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import { applyBatch } from '../projections/batch-applier.js';
 import { deadLetterFor, type DeadLetter } from '../projections/dead-letters.js';
 import type { Projection } from '../projections/projection.js';
@@ -62,6 +63,8 @@ export class ProjectionBuilder {
     const { eventStore, projection, signal } = this.options;
     if (until === undefined) return;
     for (;;) {
+      // The embedded stores answer synchronously: without this a rebuild would starve the server's requests.
+      await yieldToEventLoop();
       signal?.throwIfAborted();
       const from = this.through;
       if (from !== undefined && comparePositions(from, until) >= 0) return;

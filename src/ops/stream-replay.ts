@@ -1,3 +1,4 @@
+import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import { AppError } from '../errors.js';
 import { applyBatch } from '../projections/batch-applier.js';
 import { docKey, type DocKey, type Projection } from '../projections/projection.js';
@@ -149,6 +150,7 @@ async function closedFold(
     let through = start?.through;
     if (until === undefined) return { keys: set, docs, through };
     for (;;) {
+      await yieldToEventLoop();
       if (through !== undefined && comparePositions(through, until) >= 0) break;
       const page = await eventStore.readAll({
         ...(through === undefined ? {} : { fromPosition: through }),
