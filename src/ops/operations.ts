@@ -23,6 +23,7 @@ import {
 } from './stream-inspection.js';
 import { replayStream, type ReplayResult } from './stream-replay.js';
 import { stateAt, type PointInTime, type StateAt } from './time-travel.js';
+import { shownEventData, shownState } from './redaction.js';
 
 export type { DeadLetterView, InspectedEvent, ProjectionOverview, RebuildResult, ReplayResult };
 export type { StateAt, StreamListing, StreamPage, VerifyResult };
@@ -68,12 +69,20 @@ export class Operations {
     streamId: string,
     q: { fromRevision?: number; limit: number },
   ): Promise<StreamPage> {
-    return await showStream(this.deps.eventStore, streamId, q);
+    const page = await showStream(this.deps.eventStore, streamId, q);
+    return {
+      ...page,
+      items: page.items.map((event) => ({
+        ...event,
+        data: shownEventData(event.type, event.data),
+      })),
+    };
   }
 
   /** NOT_FOUND for an unknown stream or category; VALIDATION_FAILED for a revision past the head. */
   async stateAt(streamId: string, at: PointInTime): Promise<StateAt> {
-    return await stateAt(this.deps.eventStore, this.deps.snapshots, streamId, at);
+    const answer = await stateAt(this.deps.eventStore, this.deps.snapshots, streamId, at);
+    return { ...answer, state: shownState(answer.state) };
   }
 
   projections(): Promise<ProjectionOverview[]> {
