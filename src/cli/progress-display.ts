@@ -45,7 +45,11 @@ export function progressDisplay(
         bar.update(progress.processed, { rate: rate() });
       },
       stop() {
-        if (started) bar.stop();
+        if (!started) return;
+        // The total was an estimate: the finished work is the whole.
+        bar.setTotal(last.processed);
+        bar.update(last.processed, { rate: rate() });
+        bar.stop();
       },
     };
   }
