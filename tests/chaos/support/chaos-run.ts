@@ -59,6 +59,12 @@ export interface ChaosOutcome {
 
 const SETTLE_TIMEOUT_MS = 120_000;
 
+/** `CHAOS_VERBOSE=1` narrates the run on stderr. */
+const progress = (message: string) => {
+  if (process.env.CHAOS_VERBOSE)
+    process.stderr.write(`[chaos ${new Date().toISOString()}] ${message}\n`);
+};
+
 /**
  * Runs the shop under load on one data directory while SIGKILLing the
  * (last) server at seeded random moments, then restarts a single server,
@@ -81,11 +87,13 @@ export async function runChaos(plan: ChaosPlan): Promise<ChaosOutcome> {
     );
     const killer = random.fork();
     phases.setUp = Date.now() - started;
+    progress(`shop set up; ${plan.size.clients} clients start`);
     for (let kill = 0; kill < plan.size.kills;) {
       await delay(killer.int(...plan.size.upMs));
       const latency = { GATEWAY_LATENCY_MS: String(killer.int(0, 40)) };
       await pool.kill(victim);
       kill += 1;
+      progress(`kill ${kill}, ${state.acks.length} acknowledged so far`);
       // At least one kill lands while the server starts up again.
       const lastChance = pool.stats.killsDuringStart === 0 && kill === plan.size.kills - 1;
       if (kill < plan.size.kills && (lastChance || killer.chance(0.2))) {
@@ -101,6 +109,7 @@ export async function runChaos(plan: ChaosPlan): Promise<ChaosOutcome> {
     // One last crash of everything, then a single server finishes the work.
     await pool.killAll();
     await pool.start(0);
+    progress('load stopped; one server restarted to settle');
     const base = pool.baseOf(0);
     return await audit(plan, { dataDir, pool, base, shop, state, tally, started, phases });
   } finally {
@@ -128,8 +137,10 @@ async function audit(
     const settling = Date.now();
     await fulfilmentSettled(store, SETTLE_TIMEOUT_MS);
     run.phases.settle = Date.now() - settling;
+    progress('fulfilment settled');
     const head = (await store.headPosition()) ?? '0';
     await readModelsReached(base, shop, head);
+    progress('read models reached the head; auditing');
     const apiLevels = new Map<string, StockLevels>();
     for (const productId of shop.productIds) {
       const { onHand, reserved, available } = await getJson(
@@ -140,6 +151,7 @@ async function audit(
       apiLevels.set(productId, { onHand, reserved, available } as StockLevels);
     }
     const exit = await pool.stop(0);
+    progress(`server stopped (${exit}); rebuilding the read models`);
 
     const log = new LogIndex(await readWholeLog(store));
     const ledger = readLedger(dataDir);

@@ -77,12 +77,28 @@ export class ServerPool {
     await server.kill('SIGKILL');
   }
 
-  /** Stops the slot's server cleanly (SIGTERM) and returns its exit code. */
-  async stop(slot: number): Promise<number | null> {
+  /**
+   * Stops the slot's server cleanly (SIGTERM) and returns its exit code; one
+   * that has not stopped within `graceMs` is SIGKILLed and reported.
+   */
+  async stop(slot: number, graceMs = 20_000): Promise<number | null> {
     const server = this.live.get(slot);
     if (!server) return null;
     this.live.delete(slot);
-    const code = await server.kill('SIGTERM');
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<'late'>(
+      (resolve) => (timer = setTimeout(() => resolve('late'), graceMs)),
+    );
+    const code = await Promise.race([server.kill('SIGTERM'), late]).finally(() =>
+      clearTimeout(timer),
+    );
+    if (code === 'late') {
+      await server.kill('SIGKILL');
+      this.exits.push(
+        `server ${slot} did not stop within ${graceMs} ms of SIGTERM:\n${server.stderr()}`,
+      );
+      return null;
+    }
     if (code !== 0) this.exits.push(`server ${slot} stopped with ${code}:\n${server.stderr()}`);
     return code;
   }
