@@ -128,6 +128,11 @@ export async function startEngine(
             { err, process: FULFILMENT, ...eventLogFields(event), attempt },
             'fulfilment step failed; retrying',
           ),
+        onSubscriptionError: (err, attempt) =>
+          logger.error(
+            { err, process: FULFILMENT, attempt },
+            'fulfilment cannot read the log; resubscribing',
+          ),
       },
     );
   const fulfilment = new PausableProcess(await startFulfilment(), startFulfilment);

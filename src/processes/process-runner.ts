@@ -17,6 +17,8 @@ export interface ProcessRunnerDeps {
   readonly eventStore: EventStore;
   readonly checkpoints: Checkpoints;
   readonly onError?: (error: unknown, event: RecordedEvent, attempt: number) => void;
+  /** The log could not be read (e.g. an event of an unknown newer schema); the runner resubscribes after a backoff. */
+  readonly onSubscriptionError?: (error: unknown, attempt: number) => void;
   readonly retryDelayMs?: (attempt: number) => number;
   readonly checkpointIntervalMs?: number;
 }
@@ -105,21 +107,41 @@ export async function runProcess(
     }
   };
 
-  const subscription: Subscription = deps.eventStore
-    .subscribeToAll({ ...(handled ? { fromPosition: handled } : {}), filter: definition.filter })
-    .subscribe((event) => {
-      const entry: Entry = { position: event.position, done: false };
-      pending.push(entry);
-      queue
-        .run(definition.keyOf(event), () => handleWithRetry(event))
-        .then(
-          () => {
-            entry.done = true;
-            settle();
-          },
-          () => undefined,
-        );
-    });
+  let received = handled;
+  let subscription: Subscription | undefined;
+  let resubscribeTimer: NodeJS.Timeout | undefined;
+  const follow = (failures: number) => {
+    subscription = deps.eventStore
+      .subscribeToAll({
+        ...(received ? { fromPosition: received } : {}),
+        filter: definition.filter,
+      })
+      .subscribe({
+        next: (event) => {
+          received = event.position;
+          failures = 0;
+          const entry: Entry = { position: event.position, done: false };
+          pending.push(entry);
+          queue
+            .run(definition.keyOf(event), () => handleWithRetry(event))
+            .then(
+              () => {
+                entry.done = true;
+                settle();
+              },
+              () => undefined,
+            );
+        },
+        // Resume after the last event received, so nothing is handed over twice.
+        error: (error: unknown) => {
+          deps.onSubscriptionError?.(error, failures + 1);
+          if (stopping) return;
+          resubscribeTimer = setTimeout(() => follow(failures + 1), retryDelay(failures + 1));
+          resubscribeTimer.unref();
+        },
+      });
+  };
+  follow(0);
 
   return {
     position: () => handled,
@@ -130,7 +152,8 @@ export async function runProcess(
     },
     async stop() {
       stopping = true;
-      subscription.unsubscribe();
+      subscription?.unsubscribe();
+      if (resubscribeTimer) clearTimeout(resubscribeTimer);
       if (saveTimer) clearTimeout(saveTimer);
       const running = pending.filter((e) => !e.done).length;
       if (running > 0) {

@@ -1,7 +1,8 @@
+import { map } from 'rxjs';
 import { v7 as uuidv7 } from 'uuid';
 import { EventStoreCheckpoints } from '../../src/processes/checkpoints.js';
 import { runProcess, type ProcessDefinition } from '../../src/processes/process-runner.js';
-import type { RecordedEvent } from '../../src/stores/event-store.js';
+import type { EventStore, RecordedEvent } from '../../src/stores/event-store.js';
 import { openTempStore, type TempStore } from '../support/temp-store.js';
 
 const deferred = () => {
@@ -55,6 +56,41 @@ describe('process runner', () => {
     expect(seen).toEqual(['job-b:1', 'job-a:1', 'job-a:2']);
     expect(process.position()).toBe(b1.position);
     expect(Number(a1.position)).toBeLessThan(Number(b1.position));
+    await process.stop();
+  });
+
+  it('resubscribes after the log fails to deliver an event, handing each event over once', async () => {
+    let poisoned = 2;
+    const failing: EventStore = {
+      ...temp.store,
+      subscribeToAll: (options) =>
+        temp.store.subscribeToAll(options).pipe(
+          map((event) => {
+            if ((event.data as { n: number }).n === 2 && poisoned-- > 0) {
+              throw new Error('unreadable event');
+            }
+            return event;
+          }),
+        ),
+    };
+    const seen: number[] = [];
+    const failures: number[] = [];
+    const process = await runProcess(
+      definition(async (e) => {
+        seen.push((e.data as { n: number }).n);
+      }),
+      {
+        ...deps(),
+        eventStore: failing,
+        onSubscriptionError: (_error, attempt) => failures.push(attempt),
+      },
+    );
+    await append('job-a', 1);
+    await append('job-a', 2);
+    const last = await append('job-a', 3);
+    await process.waitFor(last.position);
+    expect(seen).toEqual([1, 2, 3]);
+    expect(failures).toEqual([1, 2]);
     await process.stop();
   });
 
