@@ -50,6 +50,8 @@ export async function exportLog(
       const page = await eventStore.readAll({
         ...(position === undefined ? {} : { fromPosition: position }),
         limit: options.pageSize ?? 1000,
+        // The log as it is: an import must store the same events, older versions included.
+        asStored: true,
       });
       const upToHead: RecordedEvent[] = page.filter(
         (event) => comparePositions(event.position, head) <= 0,

@@ -61,6 +61,11 @@ export interface ReadAllOptions {
   readonly direction?: Direction;
   readonly limit?: number;
   readonly filter?: EventFilter;
+  /**
+   * Events exactly as stored, older schema versions included (an export of
+   * the log); by default wrappers may hand out the current shape instead.
+   */
+  readonly asStored?: boolean;
 }
 
 export interface SubscribeOptions {

@@ -38,7 +38,8 @@ export function upcastingEventStore(
     appendToStream: (streamId, events, options) => store.appendToStream(streamId, events, options),
     readStream: async (streamId, options) =>
       (await store.readStream(streamId, options)).map(upcast),
-    readAll: async (options) => (await store.readAll(options)).map(upcast),
+    readAll: async (options) =>
+      options?.asStored ? store.readAll(options) : (await store.readAll(options)).map(upcast),
     listStreams: (options) => store.listStreams(options),
     streamRevision: (streamId) => store.streamRevision(streamId),
     headPosition: () => store.headPosition(),

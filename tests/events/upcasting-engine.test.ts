@@ -3,6 +3,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { productAggregate } from '../../src/commands/product.js';
 import type { ProductCreatedV1Data } from '../../src/events/product.js';
+import { PassThrough } from 'node:stream';
+import { exportLog } from '../../src/ops/log-export.js';
 import { SqliteEventStore } from '../../src/stores/sqlite/sqlite-event-store.js';
 import { startApi, type Api } from '../support/api-harness.js';
 
@@ -122,5 +124,20 @@ describe('stored events of an older schema version', () => {
     } finally {
       await raw.close();
     }
+  });
+
+  it('are exported as stored, so an import keeps their version', async () => {
+    const output = new PassThrough();
+    const chunks: Buffer[] = [];
+    output.on('data', (chunk: Buffer) => chunks.push(chunk));
+    await exportLog(api.engine.eventStore, output);
+    const lines = Buffer.concat(chunks)
+      .toString('utf8')
+      .split('\n')
+      .filter(Boolean)
+      .map((line) => JSON.parse(line) as { streamId: string; data: unknown; metadata: unknown });
+    const legacy = lines.find((line) => line.streamId === 'product-legacy-lamp');
+    expect(legacy?.data).toEqual(v1);
+    expect(legacy?.metadata).toMatchObject({ schemaVersion: 1 });
   });
 });

@@ -2,7 +2,7 @@ import { map } from 'rxjs';
 import { v7 as uuidv7 } from 'uuid';
 import { EventStoreCheckpoints } from '../../src/processes/checkpoints.js';
 import { runProcess, type ProcessDefinition } from '../../src/processes/process-runner.js';
-import type { EventStore, RecordedEvent } from '../../src/stores/event-store.js';
+import type { EventStore, RecordedEvent, SubscribeOptions } from '../../src/stores/event-store.js';
 import { openTempStore, type TempStore } from '../support/temp-store.js';
 
 const deferred = () => {
@@ -61,9 +61,9 @@ describe('process runner', () => {
 
   it('resubscribes after the log fails to deliver an event, handing each event over once', async () => {
     let poisoned = 2;
-    const failing: EventStore = {
-      ...temp.store,
-      subscribeToAll: (options) =>
+    // The runner only subscribes: the rest of the store is the real one.
+    const failing: EventStore = Object.assign(Object.create(temp.store) as EventStore, {
+      subscribeToAll: (options?: SubscribeOptions) =>
         temp.store.subscribeToAll(options).pipe(
           map((event) => {
             if ((event.data as { n: number }).n === 2 && poisoned-- > 0) {
@@ -72,7 +72,7 @@ describe('process runner', () => {
             return event;
           }),
         ),
-    };
+    });
     const seen: number[] = [];
     const failures: number[] = [];
     const process = await runProcess(
