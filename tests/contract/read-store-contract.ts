@@ -208,6 +208,62 @@ export function describeReadStoreContract(name: string, target: ReadStoreTarget)
         ).toHaveLength(10);
       });
 
+      it('matches an array field through its index when any element matches', async () => {
+        const name = col('multikey');
+        await store.ensureIndexes(name, [
+          { name: 'by_words_kind', keys: { words: 1, kind: 1, rank: 1 } },
+        ]);
+        await putAll(name, [
+          { _id: 'a', words: ['red', 'big'], kind: 'x', rank: 1 },
+          { _id: 'b', words: ['red', 'small', 'red'], kind: 'y', rank: 2 },
+          { _id: 'c', words: 'red', kind: 'x', rank: 3 },
+          { _id: 'd', words: ['blue'], kind: 'x' },
+          { _id: 'e', words: [], kind: 'y', rank: 5 },
+        ]);
+        const words = store.collection(name);
+        const ids = async (filter: Record<string, unknown>, limit?: number) =>
+          (await words.find(filter, { sort: { _id: 1 }, ...(limit && { limit }) })).map(
+            (d) => d._id,
+          );
+        const kinds = async (filter: Record<string, unknown>) =>
+          (
+            await words.aggregate([
+              { $match: filter },
+              { $group: { _id: '$kind', n: { $sum: 1 } } },
+              { $sort: { _id: 1 } },
+            ])
+          ).map((row) => [row._id, row.n]);
+        expect(await ids({ words: 'red' })).toEqual(['a', 'b', 'c']);
+        expect(await ids({ words: 'red' }, 2)).toEqual(['a', 'b']);
+        expect(await ids({ words: 'red', kind: 'x' })).toEqual(['a', 'c']);
+        expect(await ids({ words: { $all: ['red', 'big'] } })).toEqual(['a']);
+        expect(await ids({ words: { $in: ['big', 'small'] } })).toEqual(['a', 'b']);
+        expect(await ids({ words: { $gte: 'r' } })).toEqual(['a', 'b', 'c']);
+        expect(await ids({ words: 'red', rank: { $gte: 2 } })).toEqual(['b', 'c']);
+        expect(await words.count({ words: 'red' })).toBe(3);
+        expect(await words.count({ words: { $in: ['red', 'big'] } })).toBe(3);
+        expect(await words.count({ words: 'red', kind: 'y' })).toBe(1);
+        expect(await kinds({ words: 'red' })).toEqual([
+          ['x', 2],
+          ['y', 1],
+        ]);
+
+        await store.commit(name, undefined, [
+          { kind: 'put', collection: name, doc: { _id: 'a', words: ['green'], kind: 'y' } },
+          { kind: 'update', collection: name, id: 'd', update: { $push: { words: 'red' } } },
+          { kind: 'update', collection: name, id: 'c', update: { $set: { kind: 'y' } } },
+          { kind: 'delete', collection: name, id: 'b' },
+        ]);
+        expect(await ids({ words: 'red' })).toEqual(['c', 'd']);
+        expect(await ids({ words: 'green', kind: 'y' })).toEqual(['a']);
+        expect(await words.count({ words: 'small' })).toBe(0);
+        expect(await words.count({ words: 'red', kind: 'y' })).toBe(1);
+        expect(await kinds({ words: 'red' })).toEqual([
+          ['x', 1],
+          ['y', 1],
+        ]);
+      });
+
       it('finds through an index the same documents as without one', async () => {
         const c = col('big');
         await store.ensureIndexes(c, [{ name: 'by_owner_time', keys: { owner: 1, at: -1 } }]);

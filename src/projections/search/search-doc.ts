@@ -12,7 +12,25 @@ export interface SearchIndexFields {
   readonly prefixes: string[];
   /** The prefixes of the name's words alone: matches there score higher. */
   readonly namePrefixes: string[];
+  /**
+   * What the index finds: every prefix, and every prefix after its score
+   * ("5 lap"), so a one-word query's best matches come first off the index.
+   */
+  readonly searchKeys: string[];
 }
+
+/** A query word's score in a product: 3 for a whole word, 1 for a prefix, +2 in the name. */
+export const wordScore = (
+  word: string,
+  terms: ReadonlySet<string>,
+  namePrefixes: ReadonlySet<string>,
+) => (terms.has(word) ? 3 : 1) + (namePrefixes.has(word) ? 2 : 0);
+
+/** The scores a word can have, best first. */
+export const WORD_SCORES = [5, 3, 1] as const;
+
+/** The search key of a word at a score. */
+export const scoredKey = (score: number, word: string): string => `${score} ${word}`;
 
 /**
  * One product of the search index. Like the catalog, `pending` holds stock
@@ -20,7 +38,8 @@ export interface SearchIndexFields {
  */
 export type SearchDoc = Doc & { readonly available: number } & (
     | { readonly status: 'pending'; readonly productId: string }
-    | ({ readonly status: ProductStatus } & ProductDetails & SearchIndexFields)
+    | ({ readonly status: ProductStatus; readonly priceBand: string } & ProductDetails &
+        SearchIndexFields)
   );
 
 export type FindableSearchDoc = Extract<SearchDoc, { readonly status: ProductStatus }>;
@@ -34,5 +53,12 @@ export function searchIndexFields(product: ProductDetails): SearchIndexFields {
     sku,
     ...Object.values(attributes),
   ]);
-  return { terms, prefixes, namePrefixes: indexText([name]).prefixes };
+  const namePrefixes = indexText([name]).prefixes;
+  const termSet = new Set(terms);
+  const nameSet = new Set(namePrefixes);
+  const searchKeys = [
+    ...prefixes,
+    ...prefixes.map((p) => scoredKey(wordScore(p, termSet, nameSet), p)),
+  ];
+  return { terms, prefixes, namePrefixes, searchKeys };
 }

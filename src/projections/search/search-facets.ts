@@ -34,6 +34,14 @@ export const priceBands: readonly PriceBand[] = [
   { band: '>=500', min: 50000 },
 ];
 
+/** The label of the band a price (minor units) falls in. */
+export function priceBandOf(amount: number): string {
+  const band = priceBands.find(
+    (b) => (b.min === undefined || amount >= b.min) && (b.max === undefined || amount < b.max),
+  );
+  return band?.band ?? priceBands[priceBands.length - 1]!.band;
+}
+
 const MAX_CATEGORIES = 100;
 
 /** Products per category, most first (ties by name). */
@@ -50,29 +58,14 @@ export async function categoryFacet(
   return rows.map((row) => ({ category: String(row._id), count: Number(row.count) }));
 }
 
-/** Products per price band, every band listed (empty ones with 0), cheapest first. */
+/** Products per price band (kept on each document), every band listed (empty ones with 0), cheapest first. */
 export async function priceFacet(
   collection: ReadCollection,
   match: Filter,
 ): Promise<PriceBandCount[]> {
-  const bounded = priceBands.filter((band) => band.max !== undefined);
-  const top = priceBands[priceBands.length - 1]?.band;
   const rows = await collection.aggregate([
     { $match: match },
-    {
-      $group: {
-        _id: {
-          $switch: {
-            branches: bounded.map((band) => ({
-              case: { $lt: ['$price.amount', band.max] },
-              then: band.band,
-            })),
-            default: top,
-          },
-        },
-        count: { $sum: 1 },
-      },
-    },
+    { $group: { _id: '$priceBand', count: { $sum: 1 } } },
   ]);
   const counts = new Map(rows.map((row) => [row._id, Number(row.count)]));
   return priceBands.map((band) => ({ ...band, count: counts.get(band.band) ?? 0 }));

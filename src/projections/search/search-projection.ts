@@ -13,6 +13,7 @@ import {
 import { availableChange } from '../catalog/stock.js';
 import { docKey, type DocSet, type Projection } from '../projection.js';
 import { SEARCH, searchIndexFields, type FindableSearchDoc, type SearchDoc } from './search-doc.js';
+import { priceBandOf } from './search-facets.js';
 import { searchIndexes } from './search-sorts.js';
 
 export type SearchEvent = ProductEvent | InventoryEvent;
@@ -20,7 +21,7 @@ export type SearchEvent = ProductEvent | InventoryEvent;
 /** The search read model: one document per product with its words and their prefixes. */
 export const searchProjection: Projection = {
   name: 'search',
-  version: 1,
+  version: 2,
   collections: [{ name: SEARCH, indexes: searchIndexes }],
   filter: {
     streamCategories: ['product', 'inventory'],
@@ -69,7 +70,9 @@ export function evolveSearchDoc(
       return indexed(product, doc.status, doc.available);
     }
     case 'PriceChanged':
-      return isFindable(doc) ? { ...doc, price: event.data.price } : doc;
+      return isFindable(doc)
+        ? { ...doc, price: event.data.price, priceBand: priceBandOf(event.data.price.amount) }
+        : doc;
     case 'ProductDiscontinued':
       return isFindable(doc) ? { ...doc, status: 'discontinued' } : doc;
     case 'StockReceived':
@@ -103,6 +106,7 @@ function indexed(
     _id: product.productId,
     status,
     ...product,
+    priceBand: priceBandOf(product.price.amount),
     available,
     ...searchIndexFields(product),
   };

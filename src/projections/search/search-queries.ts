@@ -1,4 +1,4 @@
-import type { Filter, ReadStore } from '../../stores/read-store.js';
+import type { Filter, ReadCollection, ReadStore } from '../../stores/read-store.js';
 import type { Money } from '../../events/money.js';
 import {
   afterKey,
@@ -9,7 +9,7 @@ import {
   sortSpecOf,
   toPage,
 } from '../catalog/keyset.js';
-import { SEARCH, type FindableSearchDoc } from './search-doc.js';
+import { SEARCH, scoredKey, WORD_SCORES, type FindableSearchDoc } from './search-doc.js';
 import {
   categoryFacet,
   priceFacet,
@@ -61,7 +61,14 @@ export interface SearchResult {
 type Scored = FindableSearchDoc & { readonly score: number };
 
 // Heavy fields stay in the store; what is left is what a SearchItem needs.
-const itemFields = { terms: 0, prefixes: 0, namePrefixes: 0, description: 0, attributes: 0 };
+const itemFields = {
+  terms: 0,
+  prefixes: 0,
+  namePrefixes: 0,
+  searchKeys: 0,
+  description: 0,
+  attributes: 0,
+} as const;
 
 /**
  * Active products having every query word among their words or word
@@ -89,28 +96,68 @@ export async function searchProducts(store: ReadStore, query: SearchQuery): Prom
   const match = matchFilter(words, query);
   const collection = store.collection(SEARCH);
 
+  const [word] = words;
+  const page =
+    sort === 'relevance' && words.length === 1 && word !== undefined
+      ? byScoredKeys(collection, match, word, limit + 1, after[0])
+      : (collection.aggregate([
+          { $match: match() },
+          { $addFields: { score: scoreOf(words) } },
+          { $project: itemFields },
+          ...after.map((values) => ({ $match: afterKey(ordering, values) })),
+          { $sort: sortSpecOf(ordering) },
+          { $limit: limit + 1 },
+        ]) as Promise<Scored[]>);
   const [docs, total, category, price] = await Promise.all([
-    collection.aggregate([
-      { $match: match() },
-      { $addFields: { score: scoreOf(words) } },
-      { $project: itemFields },
-      ...after.map((values) => ({ $match: afterKey(ordering, values) })),
-      { $sort: sortSpecOf(ordering) },
-      { $limit: limit + 1 },
-    ]) as Promise<Scored[]>,
+    page,
     collection.count(match()),
     facets.includes('category') ? categoryFacet(collection, match('category')) : undefined,
     facets.includes('price') ? priceFacet(collection, match('price')) : undefined,
   ]);
-  const page = toPage(ordering, docs, limit, toSearchItem);
+  const shown = toPage(ordering, docs, limit, toSearchItem);
   return {
-    ...page,
+    ...shown,
     total,
     facets: { ...(category && { category }), ...(price && { price }) },
   };
 }
 
-/** The match, optionally without one facet's own filter (so a facet shows its alternatives). */
+type Match = ReturnType<typeof matchFilter>;
+
+/**
+ * A one-word query by relevance: the matches at each score in turn, best
+ * first, each in `_id` order straight off the index's scored keys.
+ */
+async function byScoredKeys(
+  collection: ReadCollection,
+  match: Match,
+  word: string,
+  wanted: number,
+  after: readonly unknown[] | undefined,
+): Promise<Scored[]> {
+  const [afterScore, afterId] = after ?? [];
+  const docs: Scored[] = [];
+  for (const score of WORD_SCORES) {
+    if (docs.length >= wanted) break;
+    if (typeof afterScore === 'number' && score > afterScore) continue;
+    const filter = {
+      ...match(undefined, scoredKey(score, word)),
+      ...(score === afterScore && typeof afterId === 'string' && { _id: { $gt: afterId } }),
+    };
+    const found = await collection.find(filter, {
+      sort: { _id: 1 },
+      limit: wanted - docs.length,
+      projection: itemFields,
+    });
+    for (const doc of found) docs.push({ ...(doc as FindableSearchDoc), score });
+  }
+  return docs;
+}
+
+/**
+ * The match, optionally without one facet's own filter (so a facet shows its
+ * alternatives), or with one search key in place of the words.
+ */
 function matchFilter(words: readonly string[], query: SearchQuery) {
   const minPrice = priceBound('minPrice', query.minPrice);
   const maxPrice = priceBound('maxPrice', query.maxPrice);
@@ -118,9 +165,13 @@ function matchFilter(words: readonly string[], query: SearchQuery) {
     ...(minPrice === undefined ? {} : { $gte: minPrice }),
     ...(maxPrice === undefined ? {} : { $lte: maxPrice }),
   };
-  return (without?: SearchFacet): Filter => ({
+  return (without?: SearchFacet, searchKey?: string): Filter => ({
     status: 'active',
-    ...(words.length === 0 ? {} : { prefixes: { $all: words } }),
+    ...(searchKey !== undefined
+      ? { searchKeys: searchKey }
+      : words.length === 0
+        ? {}
+        : { searchKeys: { $all: words } }),
     ...(query.category === undefined || without === 'category' ? {} : { category: query.category }),
     ...(Object.keys(price).length === 0 || without === 'price' ? {} : { 'price.amount': price }),
   });

@@ -16,9 +16,16 @@ export const searchOrderings: Readonly<Record<SearchSort, Ordering>> = {
 
 export const searchSorts = Object.keys(searchOrderings) as SearchSort[];
 
-/** Words find candidates through the prefixes index; browsing without words uses the others. */
+/**
+ * Words find candidates through the search keys (a multikey index whose other
+ * keys let counts and facets come from the index alone); browsing without
+ * words uses the others.
+ */
 export const searchIndexes: readonly IndexSpec[] = [
-  { name: 'by_prefixes', keys: { prefixes: 1 } },
+  {
+    name: 'by_search_keys',
+    keys: { searchKeys: 1, status: 1, category: 1, priceBand: 1, 'price.amount': 1 },
+  },
   indexFor(searchOrderings.price, ['status']),
   indexFor(searchOrderings.price, ['category', 'status']),
   indexFor(searchOrderings.newest, ['status']),

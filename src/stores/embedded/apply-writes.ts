@@ -2,7 +2,8 @@ import type { Statement } from 'better-sqlite3';
 import { update as applyOperators } from 'mingo';
 import type { Doc, Update, Write } from '../read-store.js';
 import { InvalidWriteError, isConstraintError } from './embedded-errors.js';
-import { hasArrayOnPath, pathSegments } from './index-keys.js';
+import { elementRows, keyToken, sameRows } from './element-index.js';
+import { hasArrayOnPath, pathSegments, type KeyValue } from './index-keys.js';
 import type { ReadConnection } from './read-connection.js';
 import type { RegisteredCollection, RegisteredIndex } from './registry.js';
 import { quoteIdentifier } from './sql-names.js';
@@ -22,7 +23,13 @@ export function applyWrites(connection: ReadConnection, writes: readonly Write[]
         break;
       case 'delete': {
         const collection = connection.registry.get(write.collection);
-        if (collection) statements(connection, collection).remove.run(checkId(write.id));
+        if (!collection) break;
+        const id = checkId(write.id);
+        const before = hasElementIndexes(collection)
+          ? statements(connection, collection).load.get(id)
+          : undefined;
+        statements(connection, collection).remove.run(id);
+        if (before !== undefined) updateElements(connection, collection, id, before, undefined);
         break;
       }
       default: {
@@ -37,7 +44,10 @@ function put(connection: ReadConnection, name: string, doc: Doc): void {
   if (!isPlainObject(doc)) throw new InvalidWriteError(`A put in ${name} needs a document`);
   const id = checkId(doc._id);
   const collection = connection.registry.get(name) ?? connection.registry.create(name);
-  store(connection, collection, id, doc);
+  const before = hasElementIndexes(collection)
+    ? statements(connection, collection).load.get(id)
+    : undefined;
+  store(connection, collection, id, doc, before);
 }
 
 function updateDoc(connection: ReadConnection, write: Extract<Write, { kind: 'update' }>): void {
@@ -51,7 +61,7 @@ function updateDoc(connection: ReadConnection, write: Extract<Write, { kind: 'up
   collection ??= connection.registry.create(write.collection);
   const doc: Doc = json === undefined ? { _id: id } : (JSON.parse(json) as Doc);
   applyUpdate(doc, write.update, json === undefined);
-  store(connection, collection, id, doc);
+  store(connection, collection, id, doc, json);
 }
 
 /**
@@ -75,6 +85,8 @@ function store(
   collection: RegisteredCollection,
   id: string,
   doc: Doc,
+  /** The stored document's JSON, when the collection has element indexes and the document existed. */
+  before: string | undefined,
 ): void {
   try {
     statements(connection, collection).upsert.run(id, JSON.stringify(doc));
@@ -82,12 +94,57 @@ function store(
     if (!isConstraintError(error)) throw error;
     throw new InvalidWriteError(`${collection.name} ${JSON.stringify(id)}: ${String(error)}`);
   }
+  updateElements(connection, collection, id, before, doc);
   for (const index of collection.indexes) {
-    if (index.multikey) continue;
+    if (index.multikey || index.elements) continue;
     if (keyPaths(index).some((segments) => hasArrayOnPath(doc, segments))) {
-      connection.registry.markMultikey(collection.name, index.name);
+      connection.registry.useElements(collection, index);
     }
   }
+}
+
+const hasElementIndexes = (collection: RegisteredCollection) =>
+  collection.indexes.some((index) => index.elements !== undefined && !index.multikey);
+
+/** Brings the element indexes' side tables from the document's old version to its new one. */
+function updateElements(
+  connection: ReadConnection,
+  collection: RegisteredCollection,
+  id: string,
+  before: string | undefined,
+  after: Doc | undefined,
+): void {
+  let old: unknown;
+  for (const index of collection.indexes) {
+    if (index.elements === undefined || index.multikey) continue;
+    const next = after && elementRows(after, index.keys);
+    if (after && !next) {
+      connection.registry.markMultikey(collection.name, index);
+      continue;
+    }
+    if (before !== undefined) old ??= JSON.parse(before);
+    const previous = before === undefined ? undefined : elementRows(old, index.keys);
+    if (sameRows(previous, next)) continue;
+    const table = quoteIdentifier(index.elements);
+    const keep =
+      previous &&
+      next &&
+      sameRows({ elements: [], others: previous.others }, { elements: [], others: next.others });
+    const removed = keep ? without(previous.elements, next.elements) : (previous?.elements ?? []);
+    const added = keep ? without(next.elements, previous.elements) : (next?.elements ?? []);
+    const remove = connection.statement(`DELETE FROM ${table} WHERE e = ? AND id = ?`);
+    for (const element of removed) remove.run(element, id);
+    if (added.length === 0 || !next) continue;
+    const insert = connection.statement(
+      `INSERT OR REPLACE INTO ${table} VALUES (${index.keys.map(() => '?').join(', ')}, ?)`,
+    );
+    for (const element of added) insert.run(element, ...next.others, id);
+  }
+}
+
+function without(keys: readonly KeyValue[], others: readonly KeyValue[]): KeyValue[] {
+  const tokens = new Set(others.map(keyToken));
+  return keys.filter((key) => !tokens.has(keyToken(key)));
 }
 
 const indexPaths = new WeakMap<RegisteredIndex, string[][]>();

@@ -8,6 +8,7 @@ import {
   type ReadCollection,
 } from '../read-store.js';
 import { runStages, splitPipeline, type Stage } from './aggregate-pipeline.js';
+import { groupByElements } from './element-groups.js';
 import { InvalidQueryError } from './embedded-errors.js';
 import type { ReadConnection } from './read-connection.js';
 import { countDocs, selectDocs, type Watchdog } from './select-docs.js';
@@ -86,6 +87,8 @@ export class EmbeddedCollection<T extends Doc = Doc> implements ReadCollection<T
     const watchdog = this.#watchdog(options.maxTimeMs);
     const { selection, rest } = splitPipeline(pipeline);
     return this.#connection.read(() => {
+      const groups = groupByElements(this.#connection, this.#collection(), selection, rest[0]);
+      if (groups) return runStages(groups, rest.slice(1), maxResults, watchdog);
       const opened: Iterator<unknown>[] = [];
       const docs = selectDocs(this.#connection, this.#collection(), selection, watchdog, (rows) =>
         opened.push(rows),

@@ -15,6 +15,8 @@ export interface Bound {
 export type FieldConstraint = (
   | { readonly op: 'eq'; readonly values: readonly [unknown]; readonly keys: readonly [KeyValue] }
   | { readonly op: 'in'; readonly values: readonly unknown[]; readonly keys: readonly KeyValue[] }
+  /** Every value, as `$all` asks (an array field holding each of them). */
+  | { readonly op: 'all'; readonly values: readonly unknown[]; readonly keys: readonly KeyValue[] }
   | {
       readonly op: 'range';
       readonly type: RangeType;
@@ -104,6 +106,15 @@ function operatorConstraint(operator: string, argument: unknown): FieldConstrain
     if (!keys.every((k) => k !== undefined)) return undefined;
     return { op: 'in', values: argument, keys, exact: true };
   }
+  if (operator === '$all') {
+    if (!Array.isArray(argument) || argument.length === 0) return undefined;
+    const keys = argument.map(equalityKey);
+    if (!keys.every((k) => k !== undefined)) return undefined;
+    // One value: the same as an equality, for arrays and scalars alike.
+    if (argument.length === 1)
+      return { op: 'eq', values: [argument[0]], keys: [keys[0]!], exact: true };
+    return { op: 'all', values: argument, keys, exact: true };
+  }
   if (Object.hasOwn(RANGE_OPERATORS, operator)) {
     const type = rangeType(argument);
     if (!type) return undefined;
@@ -134,7 +145,7 @@ function intersect(a: FieldConstraint, b: FieldConstraint): FieldConstraint {
       exact: a.exact && b.exact,
     };
   }
-  const rank = { eq: 0, in: 1, range: 2 };
+  const rank = { eq: 0, all: 0, in: 1, range: 2 };
   return { ...(rank[b.op] < rank[a.op] ? b : a), exact: false };
 }
 

@@ -4,6 +4,7 @@ import {
   type FieldConstraint,
   type FilterConstraints,
 } from './filter-constraints.js';
+import { elementColumn } from './element-index.js';
 import { keyExpression, TYPE_BOUNDS, type KeyValue } from './index-keys.js';
 import { quoteIdentifier } from './sql-names.js';
 
@@ -21,6 +22,8 @@ export interface PlannableIndex {
   readonly multikey: boolean;
   /** Built with other key expressions than the planner writes: unusable until rebuilt. */
   readonly stale?: boolean;
+  /** An element index's side table (see element-index.ts). */
+  readonly elements?: string;
 }
 
 export const PRIMARY_KEY: PlannableIndex = {
@@ -46,6 +49,8 @@ export interface QueryPlan {
   readonly sorted: boolean;
   /** The conditions select exactly the filter's matches (a count needs no documents). */
   readonly exact: boolean;
+  /** Through an element index: a document may have several rows unless one element is asked for. */
+  readonly distinct?: boolean;
 }
 
 interface Candidate extends QueryPlan {
@@ -71,7 +76,9 @@ export function planQuery(
   };
   for (const index of [PRIMARY_KEY, ...indexes]) {
     if (index.multikey || index.stale) continue;
-    const candidate = planIndex(index, constraints, sortFields);
+    const candidate = index.elements
+      ? planElements(index, constraints, sortFields)
+      : planIndex(index, constraints, sortFields);
     if (candidate.score > best.score) best = candidate;
   }
   const { score: _, ...plan } = best;
@@ -79,8 +86,12 @@ export function planQuery(
 }
 
 /** `_id` is always a string: other values cannot be looked up by it. */
-const usable = (path: string, c: FieldConstraint | undefined): c is FieldConstraint =>
+const usable = (
+  path: string,
+  c: FieldConstraint | undefined,
+): c is Exclude<FieldConstraint, { op: 'all' }> =>
   c !== undefined &&
+  c.op !== 'all' &&
   (path !== '_id' ||
     (c.op === 'range' ? c.type === 'string' : c.values.every((v) => typeof v === 'string')));
 
@@ -146,13 +157,124 @@ function planIndex(
   return { index, where, params, orderBy, ordered, sorted, exact, score };
 }
 
+/**
+ * A plan through an element index's side table (alias `s`): the first key's
+ * constraint picks rows, every other key with a constraint filters them
+ * there, and with one element asked for the rows come in `_id` order.
+ */
+function planElements(
+  index: PlannableIndex,
+  constraints: FilterConstraints,
+  sortFields: readonly [string, 1 | -1][],
+): Candidate {
+  const none = { where: [], params: [], orderBy: [], ordered: [], sorted: false, exact: false };
+  const [first, ...rest] = index.keys;
+  const c = first && constraints.fields.get(first.path);
+  if (!first || !c || first.path === '_id') return { ...none, score: 0 };
+  const where: string[] = [];
+  const params: KeyValue[] = [];
+  const used = new Set<string>([first.path]);
+  let score: number;
+  let exact = c.exact;
+  let distinct = false;
+  if (c.op === 'eq' || c.op === 'all') {
+    where.push('s.e = ?');
+    params.push(c.keys[0]!);
+    for (const key of c.keys.slice(1)) {
+      where.push(
+        `EXISTS (SELECT 1 FROM ${quoteIdentifier(index.elements!)} AS x WHERE x.e = ? AND x.id = s.id)`,
+      );
+      params.push(key);
+    }
+    score = c.op === 'eq' ? 150 : 160;
+  } else if (c.op === 'in') {
+    where.push(`s.e IN (${c.keys.map(() => '?').join(', ')})`);
+    params.push(...c.keys);
+    distinct = true;
+    score = 60;
+  } else {
+    // Two bounds may hold for different elements of one array: only one is pushed down.
+    const bounds = TYPE_BOUNDS[c.type];
+    const lower = c.lower ?? { value: bounds.lower, inclusive: c.type === 'string' };
+    const upper = c.lower === undefined ? c.upper : undefined;
+    if (c.lower && c.upper) exact = false;
+    const high = upper ?? { value: bounds.upper, inclusive: false };
+    where.push(`s.e ${lower.inclusive ? '>=' : '>'} ?`, `s.e ${high.inclusive ? '<=' : '<'} ?`);
+    params.push(lower.value, high.value);
+    distinct = true;
+    score = 30;
+  }
+  const fixed = new Set<string>();
+  for (const [i, key] of rest.entries()) {
+    const k = constraints.fields.get(key.path);
+    if (!usable(key.path, k) || used.has(key.path)) continue;
+    const column = key.path === '_id' ? 's.id' : `s.${elementColumn(i + 1)}`;
+    if (k.op === 'eq') {
+      where.push(`${column} = ?`);
+      params.push(k.keys[0]);
+      if (k.exact) fixed.add(key.path);
+    } else if (k.op === 'in') {
+      where.push(`${column} IN (${k.keys.map(() => '?').join(', ')})`);
+      params.push(...k.keys);
+    } else {
+      const bounds = TYPE_BOUNDS[k.type];
+      const lower = k.lower ?? { value: bounds.lower, inclusive: k.type === 'string' };
+      const upper = k.upper ?? { value: bounds.upper, inclusive: false };
+      where.push(
+        `${column} ${lower.inclusive ? '>=' : '>'} ?`,
+        `${column} ${upper.inclusive ? '<=' : '<'} ?`,
+      );
+      params.push(lower.value, upper.value);
+    }
+    used.add(key.path);
+    score += 10;
+  }
+  const remaining = sortFields.filter(([field]) => !fixed.has(field));
+  const byId = !distinct && remaining.length === 1 && remaining[0]![0] === '_id';
+  const orderBy = byId ? [`s.id ${remaining[0]![1] === 1 ? 'ASC' : 'DESC'}`] : [];
+  if (byId) score += 15;
+  return {
+    index,
+    where,
+    params,
+    orderBy,
+    ordered: byId ? ['_id'] : [],
+    sorted: byId || remaining.length === 0,
+    exact: exact && constraints.exact && [...constraints.fields.keys()].every((f) => used.has(f)),
+    distinct,
+    score,
+  };
+}
+
 const usedAsEquality = (field: string, index: PlannableIndex, prefix: number) =>
   index.keys.slice(0, prefix).some((key) => key.path === field);
 
 /** The SELECT for a plan; a declared index is forced with INDEXED BY, so SQLite walks the one chosen. */
-export function planSql(table: string, plan: QueryPlan, columns: string): string {
+export function planSql(table: string, plan: QueryPlan, columns: 'doc' | 'count(*)'): string {
+  if (plan.index?.elements) return elementSql(table, plan.index.elements, plan, columns);
   const indexed = plan.index?.sqlName ? ` INDEXED BY ${quoteIdentifier(plan.index.sqlName)}` : '';
   const where = plan.where.length > 0 ? ` WHERE ${plan.where.join(' AND ')}` : '';
   const orderBy = plan.orderBy.length > 0 ? ` ORDER BY ${plan.orderBy.join(', ')}` : '';
   return `SELECT ${columns} FROM ${quoteIdentifier(table)}${indexed}${where}${orderBy}`;
+}
+
+function elementSql(
+  table: string,
+  side: string,
+  plan: QueryPlan,
+  columns: 'doc' | 'count(*)',
+): string {
+  const where = plan.where.length > 0 ? ` WHERE ${plan.where.join(' AND ')}` : '';
+  const from = `${quoteIdentifier(side)} AS s${where}`;
+  if (columns === 'count(*)') {
+    return `SELECT ${plan.distinct ? 'count(DISTINCT s.id)' : 'count(*)'} FROM ${from}`;
+  }
+  if (plan.distinct) {
+    return `SELECT doc FROM ${quoteIdentifier(table)} WHERE id IN (SELECT s.id FROM ${from})`;
+  }
+  const orderBy = plan.orderBy.length > 0 ? ` ORDER BY ${plan.orderBy.join(', ')}` : '';
+  return (
+    `SELECT d.doc FROM ${quoteIdentifier(side)} AS s CROSS JOIN ${quoteIdentifier(table)} AS d ` +
+    `ON d.id = s.id${where}${orderBy}`
+  );
 }

@@ -1,6 +1,7 @@
 import type { Statement } from 'better-sqlite3';
 import type { IndexSpec } from '../read-store.js';
 import { InvalidQueryError, isConstraintError } from './embedded-errors.js';
+import { elementColumn, elementRows, elementTable } from './element-index.js';
 import { jsonPath, keyExpression, pathSegments } from './index-keys.js';
 import type { IndexKey, PlannableIndex } from './index-planner.js';
 import type { ReadDatabase } from './read-database.js';
@@ -10,6 +11,11 @@ export interface RegisteredIndex extends PlannableIndex {
   readonly sqlName: string;
   readonly unique: boolean;
 }
+
+/** `multikey` in read_indexes: scalar keys only, unusable, or kept as an element index. */
+const SCALAR = 0;
+const UNUSABLE = 1;
+const ELEMENTS = 2;
 
 export interface RegisteredCollection {
   readonly name: string;
@@ -99,11 +105,60 @@ export class Registry {
     if (added) this.#changed();
   }
 
-  markMultikey(collection: string, index: string): void {
-    this.#db
-      .prepare('UPDATE read_indexes SET multikey = 1 WHERE collection = ? AND name = ?')
-      .run(collection, index);
+  /** Some document has arrays the index cannot stand for: the planner leaves it from now on. */
+  markMultikey(collection: string, index: RegisteredIndex): void {
+    this.#db.exec(`DROP TABLE IF EXISTS ${quoteIdentifier(elementTable(index.sqlName))}`);
+    this.#setMode(collection, index.name, UNUSABLE);
     this.#changed();
+  }
+
+  /**
+   * Turns a scalar index into an element index (its first key's arrays seen):
+   * builds the side table from the collection's documents, or marks the
+   * index unusable when some document does not fit one.
+   */
+  useElements(collection: RegisteredCollection, index: RegisteredIndex): void {
+    this.#setMode(collection.name, index.name, this.#buildElements(collection.table, index));
+    this.#changed();
+  }
+
+  #setMode(collection: string, index: string, mode: number): void {
+    this.#db
+      .prepare('UPDATE read_indexes SET multikey = ? WHERE collection = ? AND name = ?')
+      .run(mode, collection, index);
+  }
+
+  #buildElements(
+    table: string,
+    index: Pick<RegisteredIndex, 'sqlName' | 'keys' | 'unique'>,
+  ): number {
+    if (index.unique || index.keys[0]?.path === '_id') return UNUSABLE;
+    const side = quoteIdentifier(elementTable(index.sqlName));
+    const columns = index.keys.map((_, i) => elementColumn(i));
+    this.#db.exec(`DROP TABLE IF EXISTS ${side}`);
+    this.#db.exec(
+      `CREATE TABLE ${side} (${columns.join(', ')}, id TEXT NOT NULL, PRIMARY KEY (e, id)) WITHOUT ROWID`,
+    );
+    const insert = this.#db.prepare(
+      `INSERT INTO ${side} VALUES (${[...columns, 'id'].map(() => '?').join(', ')})`,
+    );
+    // In batches: SQLite cannot write while a statement over the table is open.
+    const batch = this.#db
+      .prepare<[string], [string, string]>(
+        `SELECT id, doc FROM ${quoteIdentifier(table)} WHERE id > ? ORDER BY id LIMIT 1000`,
+      )
+      .raw();
+    for (let docs = batch.all(''); docs.length > 0; docs = batch.all(docs[docs.length - 1]![0])) {
+      for (const [id, json] of docs) {
+        const rows = elementRows(JSON.parse(json), index.keys);
+        if (!rows) {
+          this.#db.exec(`DROP TABLE ${side}`);
+          return UNUSABLE;
+        }
+        for (const element of rows.elements) insert.run(element, ...rows.others, id);
+      }
+    }
+    return ELEMENTS;
   }
 
   drop(name: string): void {
@@ -128,6 +183,9 @@ export class Registry {
   #dropQuietly(name: string): boolean {
     if (!this.#collections.has(name)) return false;
     this.#db.exec(`DROP TABLE IF EXISTS ${quoteIdentifier(tableName(name))}`);
+    for (const index of this.#collections.get(name)?.indexes ?? []) {
+      this.#db.exec(`DROP TABLE IF EXISTS ${quoteIdentifier(elementTable(index.sqlName))}`);
+    }
     this.#db.prepare('DELETE FROM read_collections WHERE name = ?').run(name);
     this.#db.prepare('DELETE FROM read_indexes WHERE collection = ?').run(name);
     return true;
@@ -135,6 +193,7 @@ export class Registry {
 
   #dropIndex(collection: string, index: RegisteredIndex): void {
     this.#db.exec(`DROP INDEX IF EXISTS ${quoteIdentifier(index.sqlName)}`);
+    this.#db.exec(`DROP TABLE IF EXISTS ${quoteIdentifier(elementTable(index.sqlName))}`);
     this.#db
       .prepare('DELETE FROM read_indexes WHERE collection = ? AND name = ?')
       .run(collection, index.name);
@@ -158,12 +217,15 @@ export class Registry {
       if (!isConstraintError(error)) throw error;
       throw new InvalidQueryError(`Index ${name} on ${collection.name}: ${String(error)}`);
     }
-    const multikey = this.#db
+    const hasArrays = this.#db
       .prepare<[], number>(
         `SELECT EXISTS (SELECT 1 FROM ${quoteIdentifier(collection.table)} WHERE ${arrayTest(keys)})`,
       )
       .pluck()
       .get();
+    const mode = hasArrays
+      ? this.#buildElements(collection.table, { sqlName, keys, unique })
+      : SCALAR;
     this.#db
       .prepare('INSERT INTO read_indexes VALUES (?, ?, ?, ?, ?, ?)')
       .run(
@@ -172,7 +234,7 @@ export class Registry {
         sqlName,
         JSON.stringify(keys.map((k) => [k.path, k.direction])),
         unique ? 1 : 0,
-        multikey ? 1 : 0,
+        mode,
       );
     return sqlName;
   }
@@ -224,7 +286,8 @@ function toIndex(row: IndexRow, definition: string | undefined): RegisteredIndex
     sqlName: row.sql_name,
     keys,
     unique: row.is_unique === 1,
-    multikey: row.multikey === 1,
+    multikey: row.multikey === UNUSABLE,
+    ...(row.multikey === ELEMENTS && { elements: elementTable(row.sql_name) }),
     stale: !definition?.endsWith(indexColumns(keys)),
   };
 }
