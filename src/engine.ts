@@ -27,7 +27,8 @@ import { runProcess, type RunningProcess } from './processes/process-runner.js';
 import { PausableProcess } from './processes/pausable-process.js';
 import { ReservationExpiry } from './processes/reservation-expiry.js';
 import type { EventStore } from './stores/event-store.js';
-import { startReadModels, type ReadModels } from './projections/read-models.js';
+import { PROJECTIONS, startReadModels, type ReadModels } from './projections/read-models.js';
+import { outdatedReadModels } from './projections/read-model-versions.js';
 import { openEventStore } from './stores/open-event-store.js';
 import { openReadStore } from './stores/open-read-store.js';
 import type { ReadStore } from './stores/read-store.js';
@@ -73,6 +74,8 @@ export async function startEngine(
   const eventStore = timedEventStore(opened.eventStore, metrics.appendDuration);
   const { readStore, description: readDescription } = await openReadStore(config);
   const holder = `${os.hostname()}:${process.pid}:${newEventId()}`;
+  // Before the runners start, so a new read model is recorded at its current version.
+  const outdated = await outdatedReadModels(readStore, PROJECTIONS);
   const readModels = await startReadModels({
     eventStore,
     readStore,
@@ -146,6 +149,20 @@ export async function startEngine(
     snapshots,
     holder: `${holder}:ops`,
   });
+  // Documents of an older projection version are rebuilt in the background; the old ones serve meanwhile.
+  for (const projection of outdated) {
+    logger.info(
+      { projection: projection.name },
+      'read model built by an older version; rebuilding',
+    );
+    jobs.start(`rebuild ${projection.name}`, (onProgress) =>
+      operations.rebuild(projection.name, onProgress).then(
+        (result) => logger.info({ projection: projection.name, ...result }, 'read model rebuilt'),
+        (err: unknown) =>
+          logger.warn({ err, projection: projection.name }, 'read model rebuild did not run'),
+      ),
+    );
+  }
   const app = createApp(
     {
       eventStore,

@@ -1,6 +1,7 @@
 import { AppError } from '../errors.js';
 import { DEAD_LETTERS, listDeadLetters } from '../projections/dead-letters.js';
 import type { Projection } from '../projections/projection.js';
+import { versionWrite } from '../projections/read-model-versions.js';
 import type { EventStore, Position } from '../stores/event-store.js';
 import type { Write } from '../stores/read-store.js';
 import { withReadModelPaused, type ExclusiveAccessDeps } from './exclusive-access.js';
@@ -78,11 +79,10 @@ export async function rebuildReadModel(
           paused.throwIfAborted();
           for (const c of projection.collections)
             await deps.readStore.renameCollection(shadowCollection(c.name), c.name);
-          await deps.readStore.commit(
-            name,
-            builder.position,
-            await deadLetterSwap(deps, name, builder),
-          );
+          await deps.readStore.commit(name, builder.position, [
+            ...(await deadLetterSwap(deps, name, builder)),
+            versionWrite(projection),
+          ]);
         });
       } catch (error) {
         await dropShadow(deps, projection);
