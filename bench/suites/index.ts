@@ -4,6 +4,7 @@ import { commandHandling } from './command-handling.js';
 import { placeOrder } from './place-order.js';
 import { projections } from './projections.js';
 import { queries } from './queries.js';
+import { rebuild } from './rebuild.js';
 import { soak } from './soak.js';
 
 /** Every suite, in the order of BENCHMARKS.md. A new benchmark is a module listed here. */
@@ -13,5 +14,6 @@ export const suites: readonly Suite<unknown>[] = [
   placeOrder,
   projections,
   queries,
+  rebuild,
   soak,
 ];
