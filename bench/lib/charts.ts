@@ -53,7 +53,29 @@ interface SeriesOptions {
 
 const axisScale = (log: boolean | undefined) => (log ? { scale: { type: 'log' as const } } : {});
 
-/** Lines with points: one per series value. */
+/** What every chart spec shares: schema, title, size, data, and the y axis. */
+function baseSpec(title: string, rows: readonly Row[], options: SeriesOptions) {
+  return {
+    $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
+    title,
+    width: options.width ?? 560,
+    height: options.height ?? 260,
+    data: { values: rows.map((row) => ({ ...row })) },
+  };
+}
+
+const yAxis = (options: SeriesOptions) => ({
+  field: options.y.field,
+  type: 'quantitative' as const,
+  title: options.y.title,
+  ...axisScale(options.y.log),
+});
+
+const seriesColour = (series: { readonly field: string; readonly title: string }) => ({
+  color: { field: series.field, type: 'nominal' as const, title: series.title },
+});
+
+/** Lines (with points when there are few): one per series value. */
 export function lineChart(
   name: string,
   title: string,
@@ -64,11 +86,7 @@ export function lineChart(
     name,
     title,
     spec: {
-      $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
-      title,
-      width: options.width ?? 560,
-      height: options.height ?? 260,
-      data: { values: rows.map((row) => ({ ...row })) },
+      ...baseSpec(title, rows, options),
       mark: { type: 'line', point: rows.length <= 120 },
       encoding: {
         x: {
@@ -77,15 +95,8 @@ export function lineChart(
           title: options.x.title,
           ...axisScale(options.x.log),
         },
-        y: {
-          field: options.y.field,
-          type: 'quantitative',
-          title: options.y.title,
-          ...axisScale(options.y.log),
-        },
-        ...(options.series
-          ? { color: { field: options.series.field, type: 'nominal', title: options.series.title } }
-          : {}),
+        y: yAxis(options),
+        ...(options.series ? seriesColour(options.series) : {}),
       },
     },
   };
@@ -102,23 +113,13 @@ export function groupedBarChart(
     name,
     title,
     spec: {
-      $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
-      title,
-      width: options.width ?? 560,
-      height: options.height ?? 260,
-      data: { values: rows.map((row) => ({ ...row })) },
+      ...baseSpec(title, rows, options),
       mark: 'bar',
       encoding: {
         x: { field: options.x.field, type: 'nominal', title: options.x.title },
         xOffset: { field: options.series.field },
-        y: {
-          field: options.y.field,
-          type: 'quantitative',
-          title: options.y.title,
-          stack: null,
-          ...axisScale(options.y.log),
-        },
-        color: { field: options.series.field, type: 'nominal', title: options.series.title },
+        y: { ...yAxis(options), stack: null },
+        ...seriesColour(options.series),
       },
     },
   };
