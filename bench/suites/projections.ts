@@ -19,6 +19,7 @@ import {
 } from './read-side/catch-up.js';
 import { CommerceSimulation, type LogShape } from './read-side/commerce-log.js';
 import { profileWhile } from './read-side/cpu-profiler.js';
+import { generatedShopShape } from './read-side/log-shape.js';
 import { writeLog, type WrittenLog } from './read-side/log-writer.js';
 import {
   areaLine,
@@ -98,25 +99,10 @@ export interface ProjectionsResults {
 
 const TARGET_EVENTS_PER_SECOND = 50_000;
 const TARGET_CEILING_SHARE = 0.25;
-/** Roughly what one order adds to the log (placement to delivery, reviews, refunds). */
-const EVENTS_PER_ORDER = 11.3;
-const DAYS = 180;
 
 function configFor(quick: boolean): ProjectionsConfig {
-  const events = quick ? 50_000 : 1_000_000;
-  const products = quick ? 1_000 : 10_000;
-  const customers = quick ? 2_000 : 20_000;
-  const setup = 2 * (products + customers);
   return {
-    events,
-    shape: {
-      seed: 20_260_101,
-      products,
-      customers,
-      ordersPerDay: Math.round((events - setup) / EVENTS_PER_ORDER / DAYS),
-      start: '2026-01-01',
-      productSkew: 0.8,
-    },
+    ...generatedShopShape(quick),
     rounds: quick ? 2 : 1,
     ceilingReads: 3,
     pageSize: 2_000,

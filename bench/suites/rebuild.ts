@@ -11,6 +11,7 @@ import type { Suite, SuiteContext } from '../lib/suite.js';
 import { withTempDir } from '../lib/temp-dir.js';
 import { readLog } from './read-side/catch-up.js';
 import { CommerceSimulation, type LogShape } from './read-side/commerce-log.js';
+import { generatedShopShape } from './read-side/log-shape.js';
 import { writeLog } from './read-side/log-writer.js';
 
 interface RebuildConfig {
@@ -49,26 +50,10 @@ export interface RebuildResults {
   readonly loadAverage: readonly [number, number];
 }
 
-const EVENTS_PER_ORDER = 11.3;
-const DAYS = 180;
-
-function configFor(quick: boolean): RebuildConfig {
-  const events = quick ? 50_000 : 1_000_000;
-  const products = quick ? 1_000 : 10_000;
-  const customers = quick ? 2_000 : 20_000;
-  return {
-    events,
-    shape: {
-      seed: 20_260_101,
-      products,
-      customers,
-      ordersPerDay: Math.round((events - 2 * (products + customers)) / EVENTS_PER_ORDER / DAYS),
-      start: '2026-01-01',
-      productSkew: 0.8,
-    },
-    pageSize: 2_000,
-  };
-}
+const configFor = (quick: boolean): RebuildConfig => ({
+  ...generatedShopShape(quick),
+  pageSize: 2_000,
+});
 
 async function run({ quick, log }: SuiteContext): Promise<RebuildResults> {
   const config = configFor(quick);
