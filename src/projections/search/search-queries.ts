@@ -12,6 +12,7 @@ import {
 import { SEARCH, scoredKey, WORD_SCORES, type FindableSearchDoc } from './search-doc.js';
 import {
   categoryFacet,
+  countsByCategoryAndBand,
   priceFacet,
   searchFacets,
   type Facets,
@@ -108,12 +109,25 @@ export async function searchProducts(store: ReadStore, query: SearchQuery): Prom
           { $sort: sortSpecOf(ordering) },
           { $limit: limit + 1 },
         ]) as Promise<Scored[]>);
-  const [docs, total, category, price] = await Promise.all([
+  // Facets count the matches without their own filter: with no such filter in the query,
+  // the total and both facets come from one grouping of the same matches.
+  const facetsShareMatch =
+    (query.category === undefined || !facets.includes('category')) &&
+    ((query.minPrice === undefined && query.maxPrice === undefined) || !facets.includes('price'));
+  const counts =
+    facets.length > 0 && facetsShareMatch
+      ? countsByCategoryAndBand(collection, match())
+      : Promise.all([
+          collection.count(match()),
+          facets.includes('category') ? categoryFacet(collection, match('category')) : undefined,
+          facets.includes('price') ? priceFacet(collection, match('price')) : undefined,
+        ]).then(([total, category, price]) => ({ total, category, price }));
+  const [docs, { total, category: allCategories, price: allBands }] = await Promise.all([
     page,
-    collection.count(match()),
-    facets.includes('category') ? categoryFacet(collection, match('category')) : undefined,
-    facets.includes('price') ? priceFacet(collection, match('price')) : undefined,
+    counts,
   ]);
+  const category = facets.includes('category') ? allCategories : undefined;
+  const price = facets.includes('price') ? allBands : undefined;
   const shown = toPage(ordering, docs, limit, toSearchItem);
   return {
     ...shown,
