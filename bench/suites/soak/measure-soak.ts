@@ -38,6 +38,8 @@ export interface SoakConfig {
   /** Requests per second of the soak (open loop). */
   readonly rate: number;
   readonly soakMs: number;
+  /** The same load before the measured soak, so bounded caches fill before memory is judged. */
+  readonly warmupMs: number;
   /** The echo route under the same workload and rate, for the latency ceiling. */
   readonly echoMs: number;
   readonly maxInFlight: number;
@@ -67,6 +69,8 @@ export interface SoakRun {
   };
   readonly echoAtRate: { readonly routes: readonly RouteFigures[]; readonly overall: Percentiles };
   readonly readings: readonly Reading[];
+  /** Readings during the warm-up, `second` counted back from the soak's start (negative). */
+  readonly warmupReadings?: readonly Reading[];
   readonly lag: readonly LagFigures[];
   readonly memory: MemoryFigures;
   /** After the load stopped: until every read model had caught up with the head. */
@@ -186,11 +190,24 @@ export async function measureSoak(config: SoakConfig, log: (m: string) => void):
         })(),
       });
 
+      const workload = new Workload(shop, config.seed + 2);
+      log(`warm-up: ${config.rate} requests/s for ${config.warmupMs / 1000} s`);
+      const warmup: Promise<Reading>[] = [];
+      const warmupS = Math.round(config.warmupMs / 1000);
+      await runOpenLoop({
+        base: engine.base,
+        rate: config.rate,
+        durationMs: config.warmupMs,
+        maxInFlight: config.maxInFlight,
+        next: () => workload.next(),
+        onSecond: (second) => {
+          warmup.push(readEngine(engine.base, engine.child.pid, opsToken, second - warmupS));
+        },
+      });
       log(`soak: ${config.rate} requests/s for ${config.soakMs / 1000} s`);
       const readings: Promise<Reading>[] = [];
       const head0 = await headOf(engine.base);
       const soakStartedAt = performance.now();
-      const workload = new Workload(shop, config.seed + 2);
       const soakRun = await runOpenLoop({
         base: engine.base,
         rate: config.rate,
@@ -227,6 +244,7 @@ export async function measureSoak(config: SoakConfig, log: (m: string) => void):
         },
         echoAtRate: routeFigures(echoRun),
         readings: soakReadings,
+        warmupReadings: await Promise.all(warmup),
         lag: lagFigures(soakReadings),
         memory: memoryFigures(soakReadings),
         settleMs,
