@@ -158,6 +158,12 @@ export class Registry {
         for (const element of rows.elements) insert.run(element, ...rows.others, id);
       }
     }
+    if (columns.length > 1) {
+      // Covering the other keys: counts and groupings by them read this index in key order.
+      this.#db.exec(
+        `CREATE INDEX ${quoteIdentifier(`${elementTable(index.sqlName)}.keys`)} ON ${side} (${columns.join(', ')})`,
+      );
+    }
     return ELEMENTS;
   }
 

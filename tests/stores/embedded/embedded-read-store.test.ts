@@ -30,6 +30,44 @@ afterEach(async () => {
 });
 
 describe('EmbeddedReadStore', () => {
+  it('counts and groups over an array-field index from a covering index of its element table', async () => {
+    const store = await open();
+    await store.ensureIndexes('tags', [
+      { name: 'by_tags', keys: { tags: 1, status: 1, colour: 1 } },
+    ]);
+    await store.commit('p', undefined, [
+      ...puts('tags', [
+        { _id: 'a', tags: ['x', 'y'], status: 'on', colour: 'red' },
+        { _id: 'b', tags: ['x'], status: 'on', colour: 'blue' },
+        { _id: 'c', tags: ['x'], status: 'off', colour: 'red' },
+      ]),
+    ]);
+    const tags = store.collection('tags');
+    expect(await tags.count({ tags: 'x', status: 'on' })).toBe(2);
+    expect(
+      await tags.aggregate([
+        { $match: { tags: 'x', status: 'on' } },
+        { $group: { _id: '$colour', n: { $sum: 1 } } },
+        { $sort: { _id: 1 } },
+      ]),
+    ).toEqual([
+      { _id: 'blue', n: 1 },
+      { _id: 'red', n: 1 },
+    ]);
+    const db = new Database(path.join(dataDir, 'read-models.sqlite'), { readonly: true });
+    try {
+      const covering = db
+        .prepare<[], { sql: string }>(
+          "SELECT sql FROM sqlite_master WHERE type = 'index' AND name LIKE '%:elements.keys'",
+        )
+        .all();
+      expect(covering).toHaveLength(1);
+      expect(covering[0]?.sql).toMatch(/\(e, c1, c2\)$/);
+    } finally {
+      db.close();
+    }
+  });
+
   it('orders values of every type through an index as mingo does', async () => {
     const store = await open();
     await store.ensureIndexes('c', [{ name: 'by_owner_at', keys: { owner: 1, at: -1 } }]);
