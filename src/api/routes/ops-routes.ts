@@ -55,6 +55,15 @@ function startJob(
   });
 }
 
+/** Work that has begun once it is called: nothing to refuse before the job starts. */
+const beginsOnCall =
+  (work: (onProgress: ProgressListener) => Promise<unknown>) =>
+  (onProgress: ProgressListener, started: () => void): Promise<unknown> => {
+    const running = work(onProgress);
+    started();
+    return running;
+  };
+
 /** The operator's routes: streams, time travel, read models, jobs and dead letters (role ops). */
 export function opsRoutes(r: RouteDeps, deps: ApiDeps): void {
   const ops =
@@ -172,11 +181,11 @@ export function opsRoutes(r: RouteDeps, deps: ApiDeps): void {
     },
     async handle({ params, body }) {
       await ops.showStream(body.streamId, { limit: 1 });
-      const jobId = await startJob(deps, `replay:${params.name}`, (onProgress, started) => {
-        const running = ops.replay(params.name, body.streamId, onProgress);
-        started();
-        return running;
-      });
+      const jobId = await startJob(
+        deps,
+        `replay:${params.name}`,
+        beginsOnCall((onProgress) => ops.replay(params.name, body.streamId, onProgress)),
+      );
       return { status: 202, body: { jobId } };
     },
   });
@@ -197,11 +206,11 @@ export function opsRoutes(r: RouteDeps, deps: ApiDeps): void {
       404: { description: 'No such read model' },
     },
     async handle({ params }) {
-      const jobId = await startJob(deps, `verify:${params.name}`, (onProgress, started) => {
-        const running = ops.verify(params.name, onProgress);
-        started();
-        return running;
-      });
+      const jobId = await startJob(
+        deps,
+        `verify:${params.name}`,
+        beginsOnCall((onProgress) => ops.verify(params.name, onProgress)),
+      );
       return { status: 202, body: { jobId } };
     },
   });
