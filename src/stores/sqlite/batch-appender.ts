@@ -33,27 +33,14 @@ export function createBatchAppender(db: SqliteDatabase) {
   const storedEvent = db.prepare<[string], StoredEvent>(
     'SELECT stream_id, revision, position FROM events WHERE event_id = ?',
   );
-  // Accepted events are inserted together, a few hundred rows per statement:
-  // one statement run instead of one per event. Rows inserted by one statement
-  // get consecutive positions, as no one else writes while the lock is held.
-  const insertStatements = new Map<number, ReturnType<typeof db.prepare<(string | number)[]>>>();
-  const insertRows = (rows: readonly (string | number)[][]): number[] => {
-    const positions: number[] = [];
-    for (let start = 0; start < rows.length; start += ROWS_PER_INSERT) {
-      const chunk = rows.slice(start, start + ROWS_PER_INSERT);
-      let statement = insertStatements.get(chunk.length);
-      if (!statement) {
-        statement = db.prepare<(string | number)[]>(
-          `INSERT INTO events (stream_id, category, revision, event_id, type, data, metadata, recorded_at)
-           VALUES ${Array.from({ length: chunk.length }, () => '(?, ?, ?, ?, ?, ?, ?, ?)').join(', ')}`,
-        );
-        insertStatements.set(chunk.length, statement);
-      }
-      const last = Number(statement.run(...chunk.flat()).lastInsertRowid);
-      for (let i = chunk.length - 1; i >= 0; i--) positions.push(last - i);
-    }
-    return positions;
-  };
+  // One prepared single-row insert per event: measured faster than multi-row
+  // VALUES lists (which SQLite runs through a coroutine) for groups of 64.
+  const insertEvent = db.prepare<(string | number)[]>(
+    `INSERT INTO events (stream_id, category, revision, event_id, type, data, metadata, recorded_at)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+  );
+  const insertRows = (rows: readonly (string | number)[][]): number[] =>
+    rows.map((row) => Number(insertEvent.run(...row).lastInsertRowid));
   const saveSnapshot = db.prepare(
     `INSERT INTO snapshots (stream_id, revision, version, state) VALUES (?, ?, ?, ?)
      ON CONFLICT (stream_id) DO UPDATE SET revision = excluded.revision,
@@ -157,6 +144,3 @@ export function createBatchAppender(db: SqliteDatabase) {
 }
 
 const failed = (message: string): AppendOutcome => ({ kind: 'failed', message });
-
-/** 8 parameters a row keeps each statement far below SQLite's parameter limit. */
-const ROWS_PER_INSERT = 256;
