@@ -122,6 +122,7 @@ export async function startEngine(
         reservationTtlMs: config.reservationTtlMs,
         expiry,
         log: logger.child({ process: FULFILMENT }),
+        eventStore,
       }),
       {
         eventStore,

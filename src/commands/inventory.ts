@@ -1,41 +1,77 @@
 import { AppError } from '../errors.js';
-import type { InventoryEvent, ReleaseReason, ReservationReleased } from '../events/inventory.js';
+import type {
+  InventoryEvent,
+  ReleaseReason,
+  ReservationReleased,
+  StockReturned,
+} from '../events/inventory.js';
 import type { Aggregate } from './decider.js';
+import {
+  noOutcomes,
+  recall,
+  remember,
+  type OutcomeLimits,
+  type RecentOutcomes,
+} from './recent-outcomes.js';
 
 // State
 
-export type ReservationStatus = 'held' | 'released' | 'committed' | 'returned';
+/** A reservation still holding stock: what is in flight. */
+export type HeldReservation = { readonly quantity: number; readonly expiresAt: string };
 
-export type Reservation = {
-  readonly quantity: number;
-  readonly expiresAt: string;
-  readonly status: ReservationStatus;
-};
+export type SettledStatus = 'released' | 'committed' | 'returned' | 'failed';
 
-export type FailedReservation = { readonly requested: number; readonly available: number };
+/** What became of a reservation that holds no stock; for a failed one, the quantity asked for. */
+export type SettledReservation = { readonly status: SettledStatus; readonly quantity: number };
 
 /**
  * Inventory has no lifecycle, so one shape. Plain records (no Map/Set) so a
- * snapshot survives a JSON round trip. Every reservation id ever seen is kept:
- * that is what makes a redelivered ReserveStock a no-op. The records grow with
- * the product's order count; pruning settled ones needs a retention horizon.
+ * snapshot survives a JSON round trip. Held reservations are kept until they
+ * are settled; settled ones only as recent outcomes (at most
+ * SETTLED_KEPT.groups x SETTLED_KEPT.groupSize), so the state is bounded by
+ * what is in flight. A reservation id dropped from the recent outcomes is
+ * still recognised as possibly seen (see RecentOutcomes.forgottenThrough), so
+ * a redelivered ReserveStock, ReleaseReservation or CommitReservation for it
+ * changes nothing; returns of such a reservation are kept to once per order
+ * by the fulfilment process.
  */
 export type InventoryState = {
   readonly onHand: number;
   /** Sum of the quantities of held reservations. */
   readonly reserved: number;
   /** By reservationId (the order id). */
-  readonly reservations: Readonly<Record<string, Reservation>>;
-  /** Reservations refused for want of stock, so a retry changes nothing. */
-  readonly failedReservations: Readonly<Record<string, FailedReservation>>;
+  readonly held: Readonly<Record<string, HeldReservation>>;
+  /** Outcomes of recently settled or refused reservations, by reservationId. */
+  readonly settled: RecentOutcomes<SettledReservation>;
 };
+
+export const SETTLED_KEPT: OutcomeLimits = { groupSize: 256, groups: 4 };
 
 export const emptyInventory: InventoryState = {
   onHand: 0,
   reserved: 0,
-  reservations: {},
-  failedReservations: {},
+  held: {},
+  settled: noOutcomes,
 };
+
+/**
+ * A reservation as the state knows it: held, settled, 'forgotten' (settled
+ * long enough ago that only the fact that it may have existed is kept) or
+ * 'none' (never made here).
+ */
+export type ReservationView =
+  | ({ readonly status: 'held' } & HeldReservation)
+  | SettledReservation
+  | { readonly status: 'forgotten' | 'none' };
+
+export function reservationOf(state: InventoryState, reservationId: string): ReservationView {
+  // Own keys only: an id such as "constructor" must not find Object.prototype's.
+  const held = Object.hasOwn(state.held, reservationId) ? state.held[reservationId] : undefined;
+  if (held) return { status: 'held', ...held };
+  const settled = recall(state.settled, reservationId);
+  if (settled === 'forgotten') return { status: 'forgotten' };
+  return settled ?? { status: 'none' };
+}
 
 export function evolveInventory(state: InventoryState, event: InventoryEvent): InventoryState {
   switch (event.type) {
@@ -48,51 +84,66 @@ export function evolveInventory(state: InventoryState, event: InventoryEvent): I
       return {
         ...state,
         reserved: state.reserved + quantity,
-        reservations: {
-          ...state.reservations,
-          [reservationId]: { quantity, expiresAt, status: 'held' },
-        },
+        held: { ...state.held, [reservationId]: { quantity, expiresAt } },
       };
     }
     case 'StockReservationFailed': {
-      const { reservationId, requested, available } = event.data;
-      return {
-        ...state,
-        failedReservations: {
-          ...state.failedReservations,
-          [reservationId]: { requested, available },
-        },
-      };
+      const { reservationId, requested } = event.data;
+      return settle(state, reservationId, { status: 'failed', quantity: requested });
     }
     case 'ReservationReleased': {
-      const held = reservationIn(state, event.data.reservationId, 'held');
-      if (!held) return state;
-      return {
-        ...state,
-        reserved: state.reserved - held.quantity,
-        reservations: settled(state, event.data.reservationId, held, 'released'),
-      };
+      const { reservationId } = event.data;
+      const reservation = reservationOf(state, reservationId);
+      if (reservation.status !== 'held') return state;
+      const { quantity } = reservation;
+      return settle({ ...state, reserved: state.reserved - quantity }, reservationId, {
+        status: 'released',
+        quantity,
+      });
     }
     case 'ReservationCommitted': {
-      const held = reservationIn(state, event.data.reservationId, 'held');
-      if (!held) return state;
-      return {
-        ...state,
-        onHand: state.onHand - held.quantity,
-        reserved: state.reserved - held.quantity,
-        reservations: settled(state, event.data.reservationId, held, 'committed'),
-      };
+      const { reservationId } = event.data;
+      const reservation = reservationOf(state, reservationId);
+      if (reservation.status !== 'held') return state;
+      const { quantity } = reservation;
+      return settle(
+        { ...state, onHand: state.onHand - quantity, reserved: state.reserved - quantity },
+        reservationId,
+        { status: 'committed', quantity },
+      );
     }
     case 'StockReturned': {
-      const committed = reservationIn(state, event.data.reservationId, 'committed');
-      if (!committed) return state;
-      return {
-        ...state,
-        onHand: state.onHand + committed.quantity,
-        reservations: settled(state, event.data.reservationId, committed, 'returned'),
-      };
+      const { reservationId } = event.data;
+      const reservation = reservationOf(state, reservationId);
+      // A forgotten reservation is returned as the event says (see ReturnStock).
+      if (reservation.status !== 'committed' && reservation.status !== 'forgotten') return state;
+      const quantity =
+        reservation.status === 'committed' ? reservation.quantity : event.data.quantity;
+      return settle({ ...state, onHand: state.onHand + quantity }, reservationId, {
+        status: 'returned',
+        quantity,
+      });
     }
   }
+}
+
+/** Records the outcome of a reservation, which no longer holds stock. */
+function settle(
+  state: InventoryState,
+  reservationId: string,
+  outcome: SettledReservation,
+): InventoryState {
+  return {
+    ...state,
+    held: without(state.held, reservationId),
+    settled: remember(state.settled, reservationId, outcome, SETTLED_KEPT),
+  };
+}
+
+function without<V>(record: Readonly<Record<string, V>>, key: string) {
+  if (!Object.hasOwn(record, key)) return record;
+  const { [key]: _, ...rest } = record;
+  return rest;
 }
 
 /** What GET /v1/inventory/:productId answers. */
@@ -107,31 +158,10 @@ export function availability(state: InventoryState) {
 /** Held reservations whose `expiresAt` is at or before `now`, in reservationId order. */
 export function expiredReservations(state: InventoryState, now: string): string[] {
   const cutoff = Date.parse(now);
-  return Object.entries(state.reservations)
-    .filter(([, r]) => r.status === 'held' && Date.parse(r.expiresAt) <= cutoff)
+  return Object.entries(state.held)
+    .filter(([, r]) => Date.parse(r.expiresAt) <= cutoff)
     .map(([reservationId]) => reservationId)
     .sort();
-}
-
-function findReservation(state: InventoryState, reservationId: string): Reservation | undefined {
-  // Own keys only: an id such as "constructor" must not find Object.prototype's.
-  return Object.hasOwn(state.reservations, reservationId)
-    ? state.reservations[reservationId]
-    : undefined;
-}
-
-function reservationIn(state: InventoryState, reservationId: string, status: ReservationStatus) {
-  const reservation = findReservation(state, reservationId);
-  return reservation?.status === status ? reservation : undefined;
-}
-
-function settled(
-  state: InventoryState,
-  reservationId: string,
-  reservation: Reservation,
-  status: ReservationStatus,
-) {
-  return { ...state.reservations, [reservationId]: { ...reservation, status } };
 }
 
 // Commands
@@ -162,7 +192,17 @@ export type InventoryCommand =
       readonly productId: string;
       readonly reservationId: string;
     }
-  | { readonly type: 'ReturnStock'; readonly productId: string; readonly reservationId: string }
+  | {
+      readonly type: 'ReturnStock';
+      readonly productId: string;
+      readonly reservationId: string;
+      /**
+       * The committed quantity, returned as given when the reservation is no
+       * longer remembered: the caller vouches that it was committed and
+       * makes sure it is returned once.
+       */
+      readonly quantity: number;
+    }
   | { readonly type: 'ExpireReservations'; readonly productId: string; readonly now: string };
 
 export function decideInventory(
@@ -195,7 +235,8 @@ export function decideInventory(
       const { reservationId, quantity, expiresAt } = command;
       assertQuantity(quantity);
       assertTime(expiresAt, 'expiresAt');
-      if (isKnown(state, reservationId)) return [];
+      // Held, settled or forgotten: a reservation id is used once.
+      if (reservationOf(state, reservationId).status !== 'none') return [];
       const { available } = availability(state);
       if (available < quantity) {
         return [
@@ -208,18 +249,18 @@ export function decideInventory(
       return [{ type: 'StockReserved', data: { productId, reservationId, quantity, expiresAt } }];
     }
     case 'ReleaseReservation': {
-      const held = reservationIn(state, command.reservationId, 'held');
-      if (!held) return [];
-      return [released(productId, command.reservationId, held, command.reason)];
+      const reservation = reservationOf(state, command.reservationId);
+      if (reservation.status !== 'held') return [];
+      return [released(productId, command.reservationId, reservation, command.reason)];
     }
     case 'CommitReservation': {
       const { reservationId } = command;
-      const reservation = findReservation(state, reservationId);
-      if (reservation?.status === 'committed') return [];
-      if (reservation?.status !== 'held') {
+      const reservation = reservationOf(state, reservationId);
+      if (reservation.status === 'committed') return [];
+      if (reservation.status !== 'held') {
         throw new AppError('RESERVATION_NOT_HELD', `Reservation ${reservationId} is not held`, {
           reservationId,
-          status: reservation?.status ?? 'none',
+          status: reservation.status,
         });
       }
       return [
@@ -231,15 +272,14 @@ export function decideInventory(
     }
     case 'ReturnStock': {
       const { reservationId } = command;
-      const reservation = findReservation(state, reservationId);
-      switch (reservation?.status) {
+      const reservation = reservationOf(state, reservationId);
+      switch (reservation.status) {
         case 'committed':
-          return [
-            {
-              type: 'StockReturned',
-              data: { productId, reservationId, quantity: reservation.quantity },
-            },
-          ];
+          return [returned(productId, reservationId, reservation.quantity)];
+        case 'forgotten':
+          assertQuantity(command.quantity);
+          assertStockLevel(state.onHand + command.quantity);
+          return [returned(productId, reservationId, command.quantity)];
         case 'held':
           return [released(productId, reservationId, reservation, 'ORDER_CANCELLED')];
         default:
@@ -249,8 +289,10 @@ export function decideInventory(
     case 'ExpireReservations': {
       assertTime(command.now, 'now');
       return expiredReservations(state, command.now).flatMap((reservationId) => {
-        const held = reservationIn(state, reservationId, 'held');
-        return held ? [released(productId, reservationId, held, 'EXPIRED')] : [];
+        const reservation = reservationOf(state, reservationId);
+        return reservation.status === 'held'
+          ? [released(productId, reservationId, reservation, 'EXPIRED')]
+          : [];
       });
     }
     default: {
@@ -260,21 +302,20 @@ export function decideInventory(
   }
 }
 
-function isKnown(state: InventoryState, reservationId: string): boolean {
-  const records = [state.reservations, state.failedReservations];
-  return records.some((record) => Object.hasOwn(record, reservationId));
-}
-
 function released(
   productId: string,
   reservationId: string,
-  reservation: Reservation,
+  reservation: HeldReservation,
   reason: ReleaseReason,
 ): ReservationReleased {
   return {
     type: 'ReservationReleased',
     data: { productId, reservationId, quantity: reservation.quantity, reason },
   };
+}
+
+function returned(productId: string, reservationId: string, quantity: number): StockReturned {
+  return { type: 'StockReturned', data: { productId, reservationId, quantity } };
 }
 
 function assertQuantity(quantity: number): void {
@@ -300,5 +341,5 @@ function assertTime(value: string, field: string): void {
 export const inventoryAggregate: Aggregate<InventoryState, InventoryCommand, InventoryEvent> = {
   category: 'inventory',
   decider: { initialState: emptyInventory, decide: decideInventory, evolve: evolveInventory },
-  snapshot: { version: 'inventory-v1', every: 200 },
+  snapshot: { version: 'inventory-v2', every: 200 },
 };

@@ -1,6 +1,6 @@
 import type { CommandHandler } from '../commands/command-handler.js';
 import type { CommandContext } from '../commands/command-result.js';
-import { inventoryAggregate } from '../commands/inventory.js';
+import { inventoryAggregate, reservationOf, type ReservationView } from '../commands/inventory.js';
 import { orderAggregate, type OrderState } from '../commands/order.js';
 import { paymentAggregate } from '../commands/payment.js';
 import { promotionAggregate } from '../commands/promotion.js';
@@ -14,10 +14,11 @@ import { paymentStream } from '../events/payment.js';
 import { promotionStream } from '../events/promotion.js';
 import { purchasesStream } from '../events/purchases.js';
 import { eventLogFields, silentLog, type Log } from '../logging/log.js';
-import type { RecordedEvent } from '../stores/event-store.js';
+import type { EventStore, RecordedEvent } from '../stores/event-store.js';
 import { GatewayTimeoutError, withTimeout, type PaymentGateway } from './payment-gateway.js';
 import type { ProcessDefinition } from './process-runner.js';
 import type { ReservationExpiry } from './reservation-expiry.js';
+import { reservationHistory } from './reservation-history.js';
 
 export interface FulfilmentDeps {
   readonly handler: CommandHandler;
@@ -30,9 +31,16 @@ export interface FulfilmentDeps {
   readonly expiry?: ReservationExpiry;
   /** Each step is logged with the correlation id of the event that triggered it. */
   readonly log?: Log;
+  /**
+   * Tells what became of a reservation the inventory state no longer keeps
+   * (settled long before a redelivered step); without it such a reservation
+   * counts as neither held nor committed.
+   */
+  readonly eventStore?: Pick<EventStore, 'readStream'>;
 }
 
 type Placed = Exclude<OrderState, { status: 'absent' }>;
+type Line = Placed['lines'][number];
 
 export const FULFILMENT = 'order-fulfilment';
 
@@ -43,8 +51,9 @@ export const FULFILMENT = 'order-fulfilment';
  *
  * Every trigger re-reads the order and does the next steps its state calls
  * for. Each step is idempotent per order (reservation, redemption and capture
- * are keyed by the order id), so handling an event twice, or after a crash
- * between any two steps, finishes the work without repeating an effect.
+ * are keyed by the order id, a return of stock runs once per order and
+ * product), so handling an event twice, or after a crash between any two
+ * steps, finishes the work without repeating an effect.
  */
 export function orderFulfilment(deps: FulfilmentDeps): ProcessDefinition {
   const { handler, clock } = deps;
@@ -108,12 +117,11 @@ export function orderFulfilment(deps: FulfilmentDeps): ProcessDefinition {
           },
           context,
         );
-        const { state } = await handler.load(inventoryAggregate, stream);
-        const reservation = state.reservations[orderId];
-        if (reservation?.status === 'held') {
+        const reservation = await standingOf(orderId, line);
+        if (reservation.status === 'held') {
           deps.expiry?.track(line.productId, orderId, reservation.expiresAt);
         }
-        return reservation?.status === 'held' || reservation?.status === 'committed';
+        return reservation.status === 'held' || reservation.status === 'committed';
       }),
     );
     if (!reserved.every(Boolean)) return reject(orderId, 'OUT_OF_STOCK', context, log);
@@ -132,8 +140,9 @@ export function orderFulfilment(deps: FulfilmentDeps): ProcessDefinition {
           context,
         );
       } catch (error) {
-        // The reservation expired while payment was under way.
         if (isAppError(error) && error.code === 'RESERVATION_NOT_HELD') {
+          // Committed long ago (this is a redelivery), else it expired while payment was under way.
+          if ((await standingOf(orderId, line)).status === 'committed') continue;
           return reject(orderId, 'PAYMENT_TIMEOUT', context, log);
         }
         throw error;
@@ -142,6 +151,23 @@ export function orderFulfilment(deps: FulfilmentDeps): ProcessDefinition {
     const confirmed = await decide(orderId, { type: 'ConfirmOrder', confirmedAt: now() }, context);
     for (const line of order.lines) deps.expiry?.settled(line.productId, orderId);
     if (confirmed) log.info({}, 'fulfilment: order confirmed');
+  }
+
+  /**
+   * The order's reservation of a line's product. One the inventory state has
+   * forgotten is looked up in its stream when it may have been committed
+   * (the payment was captured) and `lookUp` allows.
+   */
+  async function standingOf(orderId: string, line: Line, lookUp = true): Promise<ReservationView> {
+    const { state } = await handler.load(inventoryAggregate, inventoryStream(line.productId));
+    const reservation = reservationOf(state, orderId);
+    if (reservation.status !== 'forgotten' || !lookUp || !deps.eventStore) return reservation;
+    const { state: payment } = await handler.load(paymentAggregate, paymentStream(orderId));
+    if (payment.status !== 'captured') return reservation;
+    const status = await reservationHistory(deps.eventStore, line.productId, orderId);
+    return status === undefined || status === 'held'
+      ? reservation
+      : { status, quantity: line.quantity };
   }
 
   /** The customer may review what was delivered; recorded once per order. */
@@ -191,11 +217,12 @@ export function orderFulfilment(deps: FulfilmentDeps): ProcessDefinition {
 
   async function compensate(orderId: string, order: Placed, context: CommandContext) {
     const reason = order.status === 'rejected' ? 'ORDER_REJECTED' : 'ORDER_CANCELLED';
+    // A confirmed order had every line committed; only this process returns them.
+    const wasConfirmed = order.status === 'cancelled' && order.wasConfirmed;
     await Promise.all(
       order.lines.map(async (line) => {
         const stream = inventoryStream(line.productId);
-        const { state } = await handler.load(inventoryAggregate, stream);
-        const status = state.reservations[orderId]?.status;
+        const { status } = await standingOf(orderId, line, !wasConfirmed);
         deps.expiry?.settled(line.productId, orderId);
         if (status === 'held') {
           await handler.handle(
@@ -209,12 +236,18 @@ export function orderFulfilment(deps: FulfilmentDeps): ProcessDefinition {
             },
             context,
           );
-        } else if (status === 'committed') {
+        } else if (status === 'committed' || (status === 'forgotten' && wasConfirmed)) {
           await handler.handle(
             inventoryAggregate,
             stream,
-            { type: 'ReturnStock', productId: line.productId, reservationId: orderId },
-            context,
+            {
+              type: 'ReturnStock',
+              productId: line.productId,
+              reservationId: orderId,
+              quantity: line.quantity,
+            },
+            // Once per order and product, even when the inventory no longer remembers the sale.
+            { ...context, idempotencyKey: `${FULFILMENT}:return:${orderId}:${line.productId}` },
           );
         }
       }),

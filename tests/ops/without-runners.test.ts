@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { v7 as uuidv7 } from 'uuid';
+import { inventoryAggregate } from '../../src/commands/inventory.js';
 import { inventoryStream } from '../../src/events/inventory.js';
 import { productStream } from '../../src/events/product.js';
 import { Operations } from '../../src/ops/operations.js';
@@ -55,7 +56,11 @@ describe('operations without live runners (command line)', () => {
     const streamId = inventoryStream(shop.products[0]!);
     const marker = { status: 'from-snapshot' };
     const snapshotAt = (revision: number): SnapshotStore => ({
-      loadSnapshot: async () => ({ revision, version: 'inventory-v1', state: marker }),
+      loadSnapshot: async () => ({
+        revision,
+        version: inventoryAggregate.snapshot?.version ?? '',
+        state: marker,
+      }),
       saveSnapshot: () => undefined,
     });
     const using = (revision: number) =>

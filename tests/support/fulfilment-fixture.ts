@@ -38,6 +38,7 @@ export async function startShop(
     clock,
     paymentTimeoutMs: options.paymentTimeoutMs ?? 200,
     reservationTtlMs: 60_000,
+    eventStore: temp.store,
   });
   const start = () =>
     runProcess(fulfilment, {

@@ -2,6 +2,8 @@ import {
   availability,
   expiredReservations,
   inventoryAggregate as inventory,
+  reservationOf,
+  SETTLED_KEPT,
   type InventoryCommand,
   type InventoryState,
 } from '../../../src/commands/inventory.js';
@@ -59,10 +61,11 @@ const commit = (reservationId: string): InventoryCommand => ({
   productId,
   reservationId,
 });
-const returnStock = (reservationId: string): InventoryCommand => ({
+const returnStock = (reservationId: string, quantity = 2): InventoryCommand => ({
   type: 'ReturnStock',
   productId,
   reservationId,
+  quantity,
 });
 const expire = (now: string): InventoryCommand => ({ type: 'ExpireReservations', productId, now });
 
@@ -155,7 +158,7 @@ describe('inventory decider', () => {
         .then(reserved('constructor', 1));
       const { state } = given(inventory, received(5), reserved('__proto__', 2));
       expect(availability(state)).toEqual({ onHand: 5, reserved: 2, available: 3 });
-      expect(Object.getPrototypeOf(state.reservations)).toBe(Object.prototype);
+      expect(Object.getPrototypeOf(state.held)).toBe(Object.prototype);
       given(inventory, received(5), reserved('__proto__', 2))
         .when(release('__proto__'))
         .then(released('__proto__', 2, 'ORDER_REJECTED'));
@@ -292,11 +295,11 @@ describe('inventory decider', () => {
         state = inventory.decider.evolve(state, event);
         expect(availability(state)).toEqual(expected);
       }
-      expect(state.reservations).toEqual({
-        o1: { quantity: 4, expiresAt, status: 'returned' },
-        o2: { quantity: 6, expiresAt, status: 'released' },
-      });
-      expect(state.failedReservations).toEqual({ o3: { requested: 1, available: 0 } });
+      expect(state.held).toEqual({});
+      expect(reservationOf(state, 'o1')).toEqual({ status: 'returned', quantity: 4 });
+      expect(reservationOf(state, 'o2')).toEqual({ status: 'released', quantity: 6 });
+      expect(reservationOf(state, 'o3')).toEqual({ status: 'failed', quantity: 1 });
+      expect(reservationOf(state, 'o4')).toEqual({ status: 'none' });
     });
 
     it('ignores settlement events for reservations not in the matching status', () => {
@@ -317,8 +320,123 @@ describe('inventory decider', () => {
         committed('o1', 2),
       );
       expect(JSON.parse(JSON.stringify(state))).toEqual(state);
-      expect(inventory.snapshot).toEqual({ version: 'inventory-v1', every: 200 });
+      expect(inventory.snapshot).toEqual({ version: 'inventory-v2', every: 200 });
       expect(inventory.category).toBe('inventory');
+    });
+  });
+
+  describe('bounded state', () => {
+    const id = (n: number) => `o${String(n).padStart(6, '0')}`;
+    const kept = SETTLED_KEPT.groupSize * SETTLED_KEPT.groups;
+    const settledKeys = (state: InventoryState) =>
+      state.settled.groups.reduce((n, group) => n + Object.keys(group).length, 0);
+    /** o000000 is held throughout; o000001..o010000 are each reserved and committed. */
+    const history = [
+      received(10_005),
+      reserved(id(0), 5),
+      ...Array.from({ length: 10_000 }, (_, i) => [
+        reserved(id(i + 1), 1),
+        committed(id(i + 1), 1),
+      ]).flat(),
+    ];
+    const { state } = given(inventory, ...history);
+
+    it('keeps the held reservations and a bounded number of settled ones after 10,000 reserve+commit cycles', () => {
+      expect(availability(state)).toEqual({ onHand: 5, reserved: 5, available: 0 });
+      expect(Object.keys(state.held)).toEqual([id(0)]);
+      expect(settledKeys(state)).toBeLessThanOrEqual(kept);
+      expect(settledKeys(state)).toBeGreaterThan(kept - SETTLED_KEPT.groupSize);
+      expect(state.settled.groups.length).toBeLessThanOrEqual(SETTLED_KEPT.groups);
+      expect(JSON.parse(JSON.stringify(state))).toEqual(state);
+    });
+
+    it('folds the same cycles in the same bounds however long it runs', () => {
+      let longer = state;
+      for (let i = 10_001; i <= 20_000; i++) {
+        longer = [received(1), reserved(id(i), 1), committed(id(i), 1)].reduce(
+          inventory.decider.evolve,
+          longer,
+        );
+      }
+      expect(settledKeys(longer)).toBeLessThanOrEqual(kept);
+      expect(JSON.stringify(longer).length).toBeLessThan(JSON.stringify(state).length * 1.1);
+    });
+
+    it('tells recent outcomes, forgotten ones and ids never seen apart', () => {
+      expect(reservationOf(state, id(10_000))).toEqual({ status: 'committed', quantity: 1 });
+      expect(reservationOf(state, id(1))).toEqual({ status: 'forgotten' });
+      expect(reservationOf(state, id(0))).toEqual({ status: 'held', quantity: 5, expiresAt });
+      expect(reservationOf(state, id(10_001))).toEqual({ status: 'none' });
+    });
+
+    it('a redelivered ReserveStock for a reservation settled and forgotten reserves nothing', () => {
+      given(inventory, ...history, received(10))
+        .when(reserve(id(1), 1))
+        .thenNothing();
+      given(inventory, ...history, received(10))
+        .when(reserve(id(9_000), 1))
+        .thenNothing();
+    });
+
+    it('reserves new ids as usual; a straggler that sorts before forgotten ids is refused', () => {
+      given(inventory, ...history, received(10))
+        .when(reserve(id(10_001), 1))
+        .then(reserved(id(10_001), 1));
+      given(inventory, ...history, received(10))
+        .when(reserve('a-straggler', 1))
+        .thenNothing();
+    });
+
+    it('a repeated release or commit of a forgotten reservation changes nothing', () => {
+      given(inventory, ...history)
+        .when(release(id(1)))
+        .thenNothing();
+      given(inventory, ...history)
+        .when(commit(id(1)))
+        .thenRejects('RESERVATION_NOT_HELD');
+      given(inventory, ...history)
+        .when(commit(id(10_000)))
+        .thenNothing();
+      given(inventory, ...history)
+        .when(release(id(10_000)))
+        .thenNothing();
+    });
+
+    it('a reservation held for the whole time is still released, committed or expired', () => {
+      given(inventory, ...history)
+        .when(commit(id(0)))
+        .then(committed(id(0), 5));
+      given(inventory, ...history)
+        .when(release(id(0), 'ORDER_CANCELLED'))
+        .then(released(id(0), 5, 'ORDER_CANCELLED'));
+      given(inventory, ...history)
+        .when(expire('2025-01-01T12:15:00.000Z'))
+        .then(released(id(0), 5, 'EXPIRED'));
+      expect(expiredReservations(state, '2025-01-01T12:15:00.000Z')).toEqual([id(0)]);
+    });
+
+    it('returns a forgotten sale with the quantity its caller gives, and only once it remembers', () => {
+      given(inventory, ...history)
+        .when(returnStock(id(1), 1))
+        .then(returned(id(1), 1));
+      given(inventory, ...history, returned(id(1), 1))
+        .when(returnStock(id(1), 1))
+        .thenNothing();
+      given(inventory, ...history)
+        .when(returnStock(id(1), 0))
+        .thenRejects('INVALID_QUANTITY');
+      const after = given(inventory, ...history, returned(id(1), 1)).state;
+      expect(availability(after)).toEqual({ onHand: 6, reserved: 5, available: 1 });
+      expect(reservationOf(after, id(1))).toEqual({ status: 'returned', quantity: 1 });
+    });
+
+    it('returns a remembered sale with its own quantity, once', () => {
+      given(inventory, ...history)
+        .when(returnStock(id(10_000), 7))
+        .then(returned(id(10_000), 1));
+      given(inventory, ...history, returned(id(10_000), 1))
+        .when(returnStock(id(10_000), 1))
+        .thenNothing();
     });
   });
 
@@ -335,13 +453,18 @@ describe('inventory decider', () => {
     const minute = (m: number) => new Date(Date.UTC(2025, 0, 1, 0, m)).toISOString();
     const reasons = ['ORDER_REJECTED', 'ORDER_CANCELLED', 'EXPIRED'] as const;
 
-    /** `issued` lists the reservation ids used so far; most commands pick a recent one. */
+    /**
+     * `issued` lists the reservation ids used so far; most commands pick one
+     * of the last `reachBack`. Ids sort in the order they are made, as order ids do.
+     */
     function randomCommand(
       next: (n: number) => number,
       step: number,
       issued: string[],
+      reachBack = 12,
     ): InventoryCommand {
-      const recent = issued[issued.length - 1 - next(Math.min(issued.length, 12))] ?? 'o-none';
+      const back = next(Math.min(issued.length, reachBack));
+      const recent = issued[issued.length - 1 - back] ?? 'o-none';
       switch (next(10)) {
         case 0:
           return { type: 'ReceiveStock', productId, quantity: next(12) };
@@ -350,7 +473,7 @@ describe('inventory decider', () => {
         case 2:
         case 3:
         case 4: {
-          const reservationId = next(4) === 0 ? recent : `o${step}`;
+          const reservationId = next(4) === 0 ? recent : `o${String(step).padStart(6, '0')}`;
           issued.push(reservationId);
           return reserve(reservationId, next(8), minute(step + 5 + next(40)));
         }
@@ -371,9 +494,7 @@ describe('inventory decider', () => {
       expect(held).toBeGreaterThanOrEqual(0);
       expect(onHand).toBeGreaterThanOrEqual(held);
       expect(available).toBe(onHand - held);
-      const heldSum = Object.values(state.reservations)
-        .filter((r) => r.status === 'held')
-        .reduce((sum, r) => sum + r.quantity, 0);
+      const heldSum = Object.values(state.held).reduce((sum, r) => sum + r.quantity, 0);
       expect(held).toBe(heldSum);
     }
 
@@ -418,6 +539,63 @@ describe('inventory decider', () => {
       ]) {
         expect(outcomes.get(outcome)).toBeGreaterThan(0);
       }
+    });
+
+    it('over 6,000 commands that also redeliver long-settled ids, changes each reservation once per step and stays bounded', () => {
+      const next = lcg(20250601);
+      const { decide, evolve, initialState } = inventory.decider;
+      let state = initialState;
+      const issued: string[] = [];
+      // What the events say of every reservation: the test's own, unbounded, record.
+      const history = new Map<string, { status: string; quantity: number }>();
+      const transitions: Record<string, readonly [string | undefined, string]> = {
+        StockReserved: [undefined, 'held'],
+        StockReservationFailed: [undefined, 'failed'],
+        ReservationReleased: ['held', 'released'],
+        ReservationCommitted: ['held', 'committed'],
+        StockReturned: ['committed', 'returned'],
+      };
+      let forgotten = 0;
+      for (let step = 0; step < 6000; step++) {
+        let command = randomCommand(next, step, issued, 3000);
+        if (command.type === 'ReturnStock') {
+          const sale = history.get(command.reservationId);
+          if (reservationOf(state, command.reservationId).status === 'forgotten') {
+            forgotten++;
+            // As the fulfilment process does: a forgotten sale is returned once with
+            // its order line's quantity; a forgotten reservation that was not sold, never.
+            if (sale?.status !== 'committed') continue;
+          }
+          command = { ...command, quantity: sale?.quantity ?? 1 };
+        } else if (
+          'reservationId' in command &&
+          reservationOf(state, command.reservationId).status === 'forgotten'
+        ) {
+          forgotten++;
+        }
+        let events: readonly InventoryEvent[] = [];
+        try {
+          events = decide(command, state);
+        } catch (error) {
+          if (!isAppError(error)) throw error;
+        }
+        for (const event of events) {
+          if (!('reservationId' in event.data)) continue;
+          const { reservationId } = event.data;
+          const [from, to = ''] = transitions[event.type] ?? [];
+          expect([event.type, history.get(reservationId)?.status]).toEqual([event.type, from]);
+          const quantity = 'quantity' in event.data ? event.data.quantity : 0;
+          history.set(reservationId, { status: to, quantity });
+        }
+        state = events.reduce(evolve, state);
+        assertInvariants(state);
+        const kept = state.settled.groups.reduce((n, g) => n + Object.keys(g).length, 0);
+        expect(kept).toBeLessThanOrEqual(SETTLED_KEPT.groupSize * SETTLED_KEPT.groups);
+      }
+      expect(forgotten).toBeGreaterThan(100);
+      const returned = [...history.values()].filter((r) => r.status === 'returned');
+      expect(returned.length).toBeGreaterThan(0);
+      expect(JSON.parse(JSON.stringify(state))).toEqual(state);
     });
   });
 });
