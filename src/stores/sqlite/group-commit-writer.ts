@@ -2,10 +2,12 @@ import type { Worker } from 'node:worker_threads';
 import type {
   AppendOutcome,
   AppendRequest,
+  EncodedOutcomes,
   FromWriter,
   SnapshotWrite,
   ToWriter,
 } from './writer-protocol.js';
+import { decodeOutcomes, encodeAppends } from './writer-wire.js';
 
 interface Pending {
   readonly resolve: (outcome: AppendOutcome) => void;
@@ -92,13 +94,19 @@ export class GroupCommitWriter {
       const snapshots = this.snapshots;
       this.outbox = [];
       this.snapshots = [];
-      if (appends.length > 0 || snapshots.length > 0)
-        this.post({ kind: 'write', appends, snapshots });
+      const groups = [...encodeAppends(appends)];
+      if (groups.length === 0 && snapshots.length > 0) this.post({ kind: 'write', snapshots });
+      groups.forEach((group, i) => {
+        const withSnapshots = i === groups.length - 1 ? snapshots : [];
+        this.post({ kind: 'write', appends: group, snapshots: withSnapshots }, [
+          group.numbers.buffer,
+        ]);
+      });
     });
   }
 
-  private receive(outcomes: readonly { id: number; outcome: AppendOutcome }[]): void {
-    for (const { id, outcome } of outcomes) {
+  private receive(outcomes: EncodedOutcomes): void {
+    for (const { id, outcome } of decodeOutcomes(outcomes)) {
       this.pending.get(id)?.resolve(outcome);
       this.pending.delete(id);
     }
@@ -106,8 +114,8 @@ export class GroupCommitWriter {
     if (this.pending.size === 0 && !this.scheduled) this.whenIdle?.();
   }
 
-  private post(message: ToWriter): void {
-    this.worker.postMessage(message);
+  private post(message: ToWriter, transfer: ArrayBuffer[] = []): void {
+    this.worker.postMessage(message, transfer);
   }
 
   private fail(error: Error): void {

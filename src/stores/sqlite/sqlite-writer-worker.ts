@@ -1,6 +1,7 @@
 import { parentPort, receiveMessageOnPort, workerData } from 'node:worker_threads';
 import { createBatchAppender } from './batch-appender.js';
 import { openEventDatabase } from './sqlite-database.js';
+import { decodeAppends, encodeOutcomes } from './writer-wire.js';
 import type {
   AppendOutcome,
   AppendRequest,
@@ -31,11 +32,12 @@ try {
     for (let message: ToWriter | undefined = first; message;) {
       if (message.kind === 'close') closing = true;
       else {
-        for (const { id, request } of message.appends) {
-          ids.push(id);
-          appends.push(request);
-        }
-        snapshots.push(...message.snapshots);
+        if (message.appends)
+          decodeAppends(message.appends, (id, request) => {
+            ids.push(id);
+            appends.push(request);
+          });
+        for (const snapshot of message.snapshots) snapshots.push(snapshot);
       }
       message = receiveMessageOnPort(port)?.message as ToWriter | undefined;
     }
@@ -46,10 +48,10 @@ try {
       } catch (error) {
         outcomes = appends.map(() => ({ kind: 'failed', message: String(error) }));
       }
-      send({
-        kind: 'written',
-        outcomes: outcomes.map((outcome, i) => ({ id: ids[i] ?? -1, outcome })),
-      });
+      const encoded = encodeOutcomes(ids, outcomes);
+      port.postMessage({ kind: 'written', outcomes: encoded } satisfies FromWriter, [
+        encoded.numbers.buffer,
+      ]);
     }
     if (closing) {
       db.close();

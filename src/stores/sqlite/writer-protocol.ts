@@ -27,10 +27,23 @@ export type AppendOutcome =
   | { readonly kind: 'conflict'; readonly actual: number | 'no_stream' }
   | { readonly kind: 'failed'; readonly message: string };
 
+/** A group of appends on the wire (see writer-wire.ts). */
+export interface EncodedAppends {
+  readonly numbers: Float64Array<ArrayBuffer>;
+  readonly text: string;
+}
+
+/** The outcomes of a group, in the order of its appends (see writer-wire.ts). */
+export interface EncodedOutcomes {
+  readonly numbers: Float64Array<ArrayBuffer>;
+  /** Messages of failed appends, pointed at from `numbers`. */
+  readonly messages: readonly string[];
+}
+
 export type ToWriter =
   | {
       readonly kind: 'write';
-      readonly appends: readonly { readonly id: number; readonly request: AppendRequest }[];
+      readonly appends?: EncodedAppends;
       readonly snapshots: readonly SnapshotWrite[];
     }
   | { readonly kind: 'close' };
@@ -39,7 +52,7 @@ export type FromWriter =
   | { readonly kind: 'ready' }
   | {
       readonly kind: 'written';
-      readonly outcomes: readonly { readonly id: number; readonly outcome: AppendOutcome }[];
+      readonly outcomes: EncodedOutcomes;
     }
   | { readonly kind: 'closed' }
   | { readonly kind: 'open-failed'; readonly message: string };
