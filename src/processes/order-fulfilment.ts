@@ -33,10 +33,9 @@ export interface FulfilmentDeps {
   readonly log?: Log;
   /**
    * Tells what became of a reservation the inventory state no longer keeps
-   * (settled long before a redelivered step); without it such a reservation
-   * counts as neither held nor committed.
+   * (settled long before a redelivered step).
    */
-  readonly eventStore?: Pick<EventStore, 'readStream'>;
+  readonly eventStore: Pick<EventStore, 'readStream'>;
 }
 
 type Placed = Exclude<OrderState, { status: 'absent' }>;
@@ -161,7 +160,7 @@ export function orderFulfilment(deps: FulfilmentDeps): ProcessDefinition {
   async function standingOf(orderId: string, line: Line, lookUp = true): Promise<ReservationView> {
     const { state } = await handler.load(inventoryAggregate, inventoryStream(line.productId));
     const reservation = reservationOf(state, orderId);
-    if (reservation.status !== 'forgotten' || !lookUp || !deps.eventStore) return reservation;
+    if (reservation.status !== 'forgotten' || !lookUp) return reservation;
     const { state: payment } = await handler.load(paymentAggregate, paymentStream(orderId));
     if (payment.status !== 'captured') return reservation;
     const status = await reservationHistory(deps.eventStore, line.productId, orderId);

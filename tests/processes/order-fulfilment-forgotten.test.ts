@@ -262,14 +262,7 @@ describe('fulfilment of reservations the inventory no longer remembers', () => {
       expect(ledger.ledger().map((r) => r.kind)).toEqual(['captured', 'refunded']);
     });
 
-    it('without the log to ask, gives nothing back that it cannot vouch for', async () => {
-      fulfilment = orderFulfilment({
-        handler,
-        gateway: ledger,
-        clock: () => new Date(),
-        paymentTimeoutMs: 1000,
-        reservationTtlMs: 60_000,
-      });
+    it('rejects a paid order whose reservation expired and was forgotten, returning nothing', async () => {
       await handler.handle(
         inventoryAggregate,
         inventoryStream('p1'),

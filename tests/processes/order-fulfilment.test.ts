@@ -184,6 +184,7 @@ describe('order fulfilment', () => {
         clock: () => new Date(),
         paymentTimeoutMs: 1000,
         reservationTtlMs: 60_000,
+        eventStore: shop.temp.store,
       }),
       {
         eventStore: shop.temp.store,

@@ -81,6 +81,7 @@ export async function seedShop(
     clock: clock.now,
     paymentTimeoutMs: 10_000,
     reservationTtlMs: 30 * 60_000,
+    eventStore,
   });
   const checkpointSafe =
     deps.saveCheckpoint === true && (await fulfilmentIsCurrent(deps.eventStore));
