@@ -59,7 +59,7 @@ function renderSoak(results: SoakResults): string {
   const intro = [
     `Engine at commit \`${results.commit}\`, embedded stores, in a child process; the load generator, the express echo server (bench/servers/echo-server.ts, every route answers its JSON body or path) and the raw SQLite ceilings run on the same 2-core machine. Load average ${run.loadAverage[0].toFixed(1)} before, ${run.loadAverage[1].toFixed(1)} after.`,
     `**Workload** (bench/suites/soak/workload.ts), weights: ${mix}. Shop: ${config.shop.products} products, ${config.shop.customers} customers with a cart and ${config.shop.ordersPerCustomer} orders each. Cancels, ships and refunds act on orders the soak itself placed; when none is available the request becomes an order or a catalog read.`,
-    `**Steady soak**: open loop at ${config.rate} requests/s for ${(config.soakMs / 60_000).toFixed(1)} min, after ${(config.warmupMs / 60_000).toFixed(1)} min of the same load as a warm-up (not in the figures below, except the memory chart, where it runs before 0 s) so the engine's bounded caches (10,000 aggregates, 50,000 recent order decisions, 10,000 verified tokens) fill before memory is judged; latency is measured from each request's scheduled send time, so a stall counts in full. At most ${config.maxInFlight} in flight (more would be shed: ${formatCount(run.soak.shed)} were). The echo server got the same workload at the same rate for ${config.echoMs / 1000} s (the latency ceiling).`,
+    `**Steady soak**: open loop at ${config.rate} requests/s for ${(config.soakMs / 60_000).toFixed(1)} min, after ${(config.warmupMs / 60_000).toFixed(1)} min of the same load as a warm-up (not in the figures below, except the memory chart, where it runs before 0 s) so the engine's bounded caches (10,000 aggregates, 1,000 recent order decisions, 10,000 verified tokens) fill before memory is judged; latency is measured from each request's scheduled send time, so a stall counts in full. At most ${config.maxInFlight} in flight (more would be shed: ${formatCount(run.soak.shed)} were). The echo server got the same workload at the same rate for ${config.echoMs / 1000} s (the latency ceiling).`,
   ].join('\n\n');
 
   const ceilings = markdownTable(
@@ -172,6 +172,18 @@ function renderSoak(results: SoakResults): string {
       ['Growth', `${m.growthPercent.toFixed(1)}%`],
       ['Trend (least squares)', `${m.slopeMiBPerMinute.toFixed(2)} MiB/min`],
       ['V8 heap used, early → late (median)', `${mib(m.earlyHeapMiB)} → ${mib(m.lateHeapMiB)} MiB`],
+      ...(m.earlyHeapTotalMiB === undefined
+        ? []
+        : [
+            [
+              'V8 heap committed, early → late (median)',
+              `${mib(m.earlyHeapTotalMiB)} → ${mib(m.lateHeapTotalMiB ?? null)} MiB`,
+            ],
+            [
+              'RSS outside the V8 heap, early → late (median)',
+              `${mib(m.earlyOutsideHeapMiB ?? null)} → ${mib(m.lateOutsideHeapMiB ?? null)} MiB`,
+            ],
+          ]),
       ['Flat (growth ≤ 10%)', passFail(m.flat)],
     ],
     ['left', 'right'],
@@ -192,7 +204,7 @@ function renderSoak(results: SoakResults): string {
     `Read every second from \`GET /v1/ops/projections\` (events between each read model's position and the head). After the load stopped, every read model was at the head within ${Number.isNaN(run.settleMs) ? 'the 120 s limit: **not reached**' : `${formatCount(run.settleMs)} ms`}.`,
     lag,
     '### Memory during the soak',
-    'Resident set size of the engine process from /proc every second (all threads, SQLite page caches included); V8 heap from its `/metrics`.',
+    'Resident set size of the engine process from /proc every second (all threads, SQLite page caches included); V8 heap used and committed from its `/metrics`. RSS outside the V8 heap is RSS minus the committed heap: SQLite page caches, malloc arenas, code.',
     memory,
     `Children exited with ${String(run.exitCodes.engine)} (engine) and ${String(run.exitCodes.echo)} (echo) on SIGTERM.`,
   ].join('\n\n');
@@ -237,6 +249,15 @@ function soakCharts(results: SoakResults): Chart[] {
     ...(r.heapUsedMiB === null
       ? []
       : [{ second: r.second, series: 'V8 heap used', mib: Number(r.heapUsedMiB.toFixed(1)) }]),
+    ...(typeof r.heapTotalMiB === 'number'
+      ? [
+          {
+            second: r.second,
+            series: 'V8 heap committed',
+            mib: Number(r.heapTotalMiB.toFixed(1)),
+          },
+        ]
+      : []),
   ]);
   return [
     lineChart(

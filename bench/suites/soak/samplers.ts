@@ -7,6 +7,10 @@ export interface Reading {
   readonly rssMiB: number;
   /** V8 heap in use, from the engine's /metrics when it exports it. */
   readonly heapUsedMiB: number | null;
+  /** V8 heap committed (used plus room reserved to grow into), from /metrics. */
+  readonly heapTotalMiB?: number | null;
+  /** Memory V8 accounts outside its heap (Buffers, external strings), from /metrics. */
+  readonly externalMiB?: number | null;
   /** The log's head position (embedded: the number of events). */
   readonly head: number | null;
   /** Events each read model is behind the head. */
@@ -30,17 +34,31 @@ async function getJson(url: string, token?: string): Promise<unknown> {
   return res.ok ? ((await res.json()) as unknown) : undefined;
 }
 
-async function heapUsedMiB(base: string): Promise<number | null> {
+interface V8Memory {
+  readonly heapUsedMiB: number | null;
+  readonly heapTotalMiB: number | null;
+  readonly externalMiB: number | null;
+}
+
+const NO_V8_MEMORY: V8Memory = { heapUsedMiB: null, heapTotalMiB: null, externalMiB: null };
+
+async function v8Memory(base: string): Promise<V8Memory> {
   try {
     const res = await fetch(`${base}/metrics`);
-    if (!res.ok) return null;
-    const line = (await res.text())
-      .split('\n')
-      .find((l) => l.startsWith('nodejs_heap_size_used_bytes'));
-    const bytes = Number(line?.split(' ').at(-1));
-    return Number.isFinite(bytes) ? bytes / 2 ** 20 : null;
+    if (!res.ok) return NO_V8_MEMORY;
+    const lines = (await res.text()).split('\n');
+    const mib = (metric: string) => {
+      const line = lines.find((l) => l.startsWith(`${metric} `));
+      const bytes = Number(line?.split(' ').at(-1));
+      return Number.isFinite(bytes) ? bytes / 2 ** 20 : null;
+    };
+    return {
+      heapUsedMiB: mib('nodejs_heap_size_used_bytes'),
+      heapTotalMiB: mib('nodejs_heap_size_total_bytes'),
+      externalMiB: mib('nodejs_external_memory_bytes'),
+    };
   } catch {
-    return null;
+    return NO_V8_MEMORY;
   }
 }
 
@@ -50,10 +68,10 @@ export async function readEngine(
   opsToken: string,
   second: number,
 ): Promise<Reading> {
-  const [ready, projections, heap] = await Promise.all([
+  const [ready, projections, v8] = await Promise.all([
     getJson(`${base}/readyz`).catch(() => undefined),
     getJson(`${base}/v1/ops/projections`, opsToken).catch(() => undefined),
-    heapUsedMiB(base),
+    v8Memory(base),
   ]);
   const headText = (ready as { eventStore?: { headPosition?: string | null } } | undefined)
     ?.eventStore?.headPosition;
@@ -69,7 +87,7 @@ export async function readEngine(
   return {
     second,
     rssMiB: residentMiB(pid),
-    heapUsedMiB: heap,
+    ...v8,
     head: headText ? Number(headText) : null,
     lagEvents,
   };

@@ -77,6 +77,12 @@ export interface MemoryFigures {
   readonly slopeMiBPerMinute: number;
   readonly earlyHeapMiB: number | null;
   readonly lateHeapMiB: number | null;
+  /** Median V8 heap committed, early and late (absent from older results). */
+  readonly earlyHeapTotalMiB?: number | null;
+  readonly lateHeapTotalMiB?: number | null;
+  /** Median RSS outside the V8 heap (native: SQLite page caches, malloc, code), early and late. */
+  readonly earlyOutsideHeapMiB?: number | null;
+  readonly lateOutsideHeapMiB?: number | null;
   /** Late within 10% of early: no leak. */
   readonly flat: boolean;
 }
@@ -99,10 +105,16 @@ export function memoryFigures(readings: readonly Reading[]): MemoryFigures {
   const early = settled.slice(0, fifth);
   const late = settled.slice(-fifth);
   const rss = (rs: readonly Reading[]) => median(rs.map((r) => r.rssMiB));
-  const heap = (rs: readonly Reading[]) => {
-    const values = rs.map((r) => r.heapUsedMiB).filter((v): v is number => v !== null);
-    return values.length > 0 ? median(values) : null;
+  const medianOfKnown = (values: readonly (number | null | undefined)[]) => {
+    const known = values.filter((v): v is number => typeof v === 'number');
+    return known.length > 0 ? median(known) : null;
   };
+  const heap = (rs: readonly Reading[]) => medianOfKnown(rs.map((r) => r.heapUsedMiB));
+  const heapTotal = (rs: readonly Reading[]) => medianOfKnown(rs.map((r) => r.heapTotalMiB));
+  const outsideHeap = (rs: readonly Reading[]) =>
+    medianOfKnown(
+      rs.map((r) => (typeof r.heapTotalMiB === 'number' ? r.rssMiB - r.heapTotalMiB : null)),
+    );
   const earlyMiB = rss(early);
   const lateMiB = rss(late);
   const growthPercent = ((lateMiB - earlyMiB) / earlyMiB) * 100;
@@ -113,6 +125,10 @@ export function memoryFigures(readings: readonly Reading[]): MemoryFigures {
     slopeMiBPerMinute: slopePerMinute(settled.map((r) => [r.second, r.rssMiB] as const)),
     earlyHeapMiB: heap(early),
     lateHeapMiB: heap(late),
+    earlyHeapTotalMiB: heapTotal(early),
+    lateHeapTotalMiB: heapTotal(late),
+    earlyOutsideHeapMiB: outsideHeap(early),
+    lateOutsideHeapMiB: outsideHeap(late),
     flat: growthPercent <= FLAT_GROWTH_PERCENT,
   };
 }
