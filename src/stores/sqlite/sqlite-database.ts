@@ -27,18 +27,27 @@ CREATE TABLE IF NOT EXISTS snapshots (
 `;
 
 /**
+ * Page cache sizes by connection role. Each connection's cache fills as the
+ * log grows, up to its limit, so the limits bound the store's memory. The
+ * writer touches the last pages of the log and the tails of the streams it
+ * appends to; the reader serves stream loads and subscriptions, mostly near
+ * the head. Pages outside the cache still come from the OS page cache.
+ */
+export const PAGE_CACHE_MIB = { writer: 16, reader: 32 } as const;
+
+/**
  * Opens the event database in WAL mode with full synchronous commits, so a
  * transaction is on disk before COMMIT returns. Several processes may open the
  * same file: writers serialise on SQLite's write lock (BEGIN IMMEDIATE) and
  * wait for it up to the busy timeout.
  */
-export function openEventDatabase(file: string): SqliteDatabase {
+export function openEventDatabase(file: string, cacheMiB = 64): SqliteDatabase {
   fs.mkdirSync(path.dirname(file), { recursive: true });
   const db = new Database(file, { timeout: 10_000 });
   db.pragma('journal_mode = WAL');
   db.pragma('synchronous = FULL');
   db.pragma('foreign_keys = OFF');
-  db.pragma('cache_size = -65536');
+  db.pragma(`cache_size = -${Math.round(cacheMiB * 1024)}`);
   db.transaction(() => db.exec(SCHEMA)).immediate();
   return db;
 }

@@ -20,7 +20,7 @@ import { ChangeNotifier } from './change-notifier.js';
 import { createEventReader } from './event-reader.js';
 import { GroupCommitWriter } from './group-commit-writer.js';
 import { spawnWorker } from './spawn-worker.js';
-import { openEventDatabase, type SqliteDatabase } from './sqlite-database.js';
+import { openEventDatabase, PAGE_CACHE_MIB, type SqliteDatabase } from './sqlite-database.js';
 import { tailEvents } from './tail-events.js';
 
 export interface SqliteEventStoreOptions {
@@ -51,7 +51,7 @@ export class SqliteEventStore implements EventStore, SnapshotStore {
 
   static async open(options: SqliteEventStoreOptions): Promise<SqliteEventStore> {
     const file = path.join(options.dataDir, 'events.sqlite');
-    const db = openEventDatabase(file);
+    const db = openEventDatabase(file, PAGE_CACHE_MIB.reader);
     const changes = new ChangeNotifier(db, options.pollIntervalMs ?? 20);
     const worker = spawnWorker(import.meta.url, 'sqlite-writer-worker', { workerData: { file } });
     const writer = new GroupCommitWriter(worker, () => changes.notify());

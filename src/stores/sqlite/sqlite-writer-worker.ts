@@ -1,6 +1,6 @@
 import { parentPort, receiveMessageOnPort, workerData } from 'node:worker_threads';
 import { createBatchAppender } from './batch-appender.js';
-import { openEventDatabase } from './sqlite-database.js';
+import { openEventDatabase, PAGE_CACHE_MIB } from './sqlite-database.js';
 import { decodeAppends, encodeOutcomes } from './writer-wire.js';
 import type {
   AppendOutcome,
@@ -20,7 +20,7 @@ if (!port) throw new Error('sqlite-writer-worker must run as a worker thread');
 const send = (message: FromWriter) => port.postMessage(message);
 
 try {
-  const db = openEventDatabase((workerData as { file: string }).file);
+  const db = openEventDatabase((workerData as { file: string }).file, PAGE_CACHE_MIB.writer);
   // Fewer, larger checkpoints keep them off most commits (the WAL stays under ~40 MB).
   db.pragma('wal_autocheckpoint = 10000');
   const appendBatch = createBatchAppender(db);
