@@ -1,14 +1,17 @@
 import type { SqliteDatabase } from './sqlite-database.js';
 
 /**
- * Wakes subscribers when the log may have grown: at once after this process
- * commits, and by polling SQLite's data_version for commits of other processes.
- * The poll runs only while someone listens.
+ * Wakes subscribers when the log may have grown: after this process commits,
+ * and by polling SQLite's data_version for commits of other processes. The
+ * poll runs only while someone listens. Wake-ups are coalesced to one per turn
+ * of the event loop, so commits answered in the same turn cost each
+ * subscriber one read, not one read per commit.
  */
 export class ChangeNotifier {
   private readonly listeners = new Set<() => void>();
   private timer: NodeJS.Timeout | undefined;
   private lastVersion = -1;
+  private pending: NodeJS.Immediate | undefined;
   private readonly dataVersion: () => number;
 
   constructor(
@@ -33,11 +36,16 @@ export class ChangeNotifier {
   }
 
   notify(): void {
-    for (const listener of [...this.listeners]) listener();
+    this.pending ??= setImmediate(() => {
+      this.pending = undefined;
+      for (const listener of [...this.listeners]) listener();
+    });
   }
 
   close(): void {
     this.listeners.clear();
+    if (this.pending) clearImmediate(this.pending);
+    this.pending = undefined;
     this.stop();
   }
 
