@@ -112,10 +112,14 @@ describe('process runner', () => {
   it('resumes after its checkpoint: handled events are not handled again, unfinished ones are', async () => {
     const first: number[] = [];
     const gate = deferred();
+    const thirdStarted = deferred();
     const one = await runProcess(
       definition(async (e) => {
         const n = (e.data as { n: number }).n;
-        if (n === 3) await gate.promise;
+        if (n === 3) {
+          thirdStarted.resolve();
+          await gate.promise;
+        }
         first.push(n);
       }),
       deps(),
@@ -124,6 +128,8 @@ describe('process runner', () => {
     const second = await append('job-r', 2);
     await append('job-r', 3);
     await one.waitFor(second.position);
+    // Stop while the third event is being handled.
+    await thirdStarted.promise;
     const stopping = one.stop();
     gate.resolve();
     await stopping;
