@@ -275,7 +275,12 @@ export function orderFulfilment(deps: FulfilmentDeps): ProcessDefinition {
   ) {
     const { state: payment } = await handler.load(paymentAggregate, paymentStream(orderId));
     if (payment.status !== 'captured' || payment.refundIds.includes(refundId)) return;
-    const amount = (trigger.data as OrderRefunded['data']).amount;
+    const asked = (trigger.data as OrderRefunded['data']).amount;
+    // The order may have moved on before this event is handled (a cancellation
+    // already gave back everything still captured): pay out at most what is left.
+    const left = payment.captured.amount - payment.refunded.amount;
+    if (left <= 0) return;
+    const amount = asked.amount > left ? { ...asked, amount: left } : asked;
     await pay(orderId, refundId, amount, payment.gatewayRef, context);
   }
 

@@ -132,8 +132,13 @@ describe('order fulfilment', () => {
     );
     await shop.settle();
     expect(await shop.inventory('p1')).toEqual({ onHand: 2, reserved: 0, available: 2 });
+    // In full and never beyond: 500 then 1,500 when the refund is handled before
+    // the cancellation is in the log, else 2,000 at once (the refund finds nothing left).
     const refunds = shop.ledger.ledger().filter((r) => r.kind === 'refunded');
-    expect(refunds.map((r) => r.amount).sort((a, b) => a - b)).toEqual([500, 1500]);
+    expect(refunds.reduce((sum, r) => sum + r.amount, 0)).toBe(2000);
+    expect([[500, 1500], [2000]]).toContainEqual(
+      refunds.map((r) => r.amount).sort((a, b) => a - b),
+    );
   });
 
   it('handling the same event again changes nothing (redelivery)', async () => {
