@@ -123,6 +123,15 @@ describe('fulfilment of reservations the inventory no longer remembers', () => {
       await temp.cleanup();
     });
 
+    /** Five units of the product in stock. */
+    const receive = (productId: string) =>
+      handler.handle(
+        inventoryAggregate,
+        inventoryStream(productId),
+        { type: 'ReceiveStock', productId, quantity: 5 },
+        actor,
+      );
+
     /** Places an order; the fulfilment process is not running, the test takes its steps. */
     async function place(lines: { productId: string; quantity: number }[]) {
       const orderId = uuidv7();
@@ -192,12 +201,7 @@ describe('fulfilment of reservations the inventory no longer remembers', () => {
     }
 
     it('confirms an order whose stock was committed and then forgotten, reserving nothing again', async () => {
-      await handler.handle(
-        inventoryAggregate,
-        inventoryStream('p1'),
-        { type: 'ReceiveStock', productId: 'p1', quantity: 5 },
-        actor,
-      );
+      await receive('p1');
       const lines = [{ productId: 'p1', quantity: 2 }];
       const orderId = await place(lines);
       await reservedAndPaid(orderId, lines);
@@ -216,14 +220,7 @@ describe('fulfilment of reservations the inventory no longer remembers', () => {
     });
 
     it('rejects an order whose other line expired, and returns the line that was committed and forgotten', async () => {
-      for (const productId of ['p1', 'p2']) {
-        await handler.handle(
-          inventoryAggregate,
-          inventoryStream(productId),
-          { type: 'ReceiveStock', productId, quantity: 5 },
-          actor,
-        );
-      }
+      for (const productId of ['p1', 'p2']) await receive(productId);
       const lines = [
         { productId: 'p1', quantity: 2 },
         { productId: 'p2', quantity: 1 },
@@ -263,12 +260,7 @@ describe('fulfilment of reservations the inventory no longer remembers', () => {
     });
 
     it('rejects a paid order whose reservation expired and was forgotten, returning nothing', async () => {
-      await handler.handle(
-        inventoryAggregate,
-        inventoryStream('p1'),
-        { type: 'ReceiveStock', productId: 'p1', quantity: 5 },
-        actor,
-      );
+      await receive('p1');
       const lines = [{ productId: 'p1', quantity: 2 }];
       const orderId = await place(lines);
       await reservedAndPaid(orderId, lines);
