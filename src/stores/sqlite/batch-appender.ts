@@ -2,6 +2,9 @@ import { revisionMatches, streamCategory } from '../event-store.js';
 import type { SqliteDatabase } from './sqlite-database.js';
 import type { AppendOutcome, AppendRequest, SnapshotWrite } from './writer-protocol.js';
 
+/** Streams whose revision the writer remembers (the ones appended to most recently). */
+const REVISIONS_CACHED = 10_000;
+
 interface StoredEvent {
   stream_id: string;
   revision: number;
@@ -20,7 +23,8 @@ export function createBatchAppender(db: SqliteDatabase) {
   const dataVersion = db.prepare<[], number>('PRAGMA data_version').pluck();
   // Stream revisions as this connection last wrote them. data_version changes
   // only when another connection commits, so while it holds still (checked
-  // under the write lock) the cache is exact; otherwise it is dropped.
+  // under the write lock) the cache is exact; otherwise it is dropped. It is
+  // also dropped when it holds REVISIONS_CACHED streams, which bounds it.
   const revisions = new Map<string, number>();
   let seenVersion = -1;
   const currentRevision = (streamId: string): number | undefined => {
@@ -109,7 +113,7 @@ export function createBatchAppender(db: SqliteDatabase) {
   const writeBatch = db.transaction(
     (appends: readonly AppendRequest[], snapshots: readonly SnapshotWrite[]) => {
       const version = dataVersion.get() ?? 0;
-      if (version !== seenVersion || revisions.size > 100_000) revisions.clear();
+      if (version !== seenVersion || revisions.size >= REVISIONS_CACHED) revisions.clear();
       seenVersion = version;
       const recordedAt = new Date().toISOString();
       rows = [];

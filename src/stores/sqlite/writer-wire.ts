@@ -63,6 +63,13 @@ export function* encodeAppends(
   if (numbers.length > 0) yield { numbers: Float64Array.from(numbers), text: strings.join('') };
 }
 
+/**
+ * A slice of a long string may share the long string's memory and keep all of
+ * it alive. Stream ids outlive their group (the writer remembers revisions by
+ * stream), so they get memory of their own; the other fields die with it.
+ */
+const ownCopy = (slice: string): string => (' ' + slice).slice(1);
+
 /** Calls `each` with every append of the group, in order. */
 export function decodeAppends(
   { numbers, text }: EncodedAppends,
@@ -81,7 +88,7 @@ export function decodeAppends(
     const id = next();
     const expectedRevision = decodeExpected(next());
     const count = next();
-    const streamId = take();
+    const streamId = ownCopy(take());
     const events = [];
     for (let i = 0; i < count; i++) {
       events.push({ eventId: take(), type: take(), data: take(), metadata: take() });
