@@ -45,7 +45,7 @@ export type InventoryState = {
   readonly settled: RecentOutcomes<SettledReservation>;
 };
 
-export const SETTLED_KEPT: OutcomeLimits = { groupSize: 256, groups: 4 };
+export const SETTLED_KEPT: OutcomeLimits = { groupSize: 64, groups: 4 };
 
 export const emptyInventory: InventoryState = {
   onHand: 0,
