@@ -1,11 +1,12 @@
 import type { Worker } from 'node:worker_threads';
-import type {
-  AppendOutcome,
-  AppendRequest,
-  EncodedOutcomes,
-  FromWriter,
-  SnapshotWrite,
-  ToWriter,
+import {
+  PIPELINED_APPENDS,
+  type AppendOutcome,
+  type AppendRequest,
+  type EncodedOutcomes,
+  type FromWriter,
+  type SnapshotWrite,
+  type ToWriter,
 } from './writer-protocol.js';
 import { decodeOutcomes, encodeAppends } from './writer-wire.js';
 
@@ -94,7 +95,11 @@ export class GroupCommitWriter {
       const snapshots = this.snapshots;
       this.outbox = [];
       this.snapshots = [];
-      const groups = [...encodeAppends(appends)];
+      const halves =
+        appends.length >= 2 * PIPELINED_APPENDS
+          ? [appends.slice(0, appends.length >> 1), appends.slice(appends.length >> 1)]
+          : [appends];
+      const groups = halves.flatMap((half) => [...encodeAppends(half)]);
       if (groups.length === 0 && snapshots.length > 0) this.post({ kind: 'write', snapshots });
       groups.forEach((group, i) => {
         const withSnapshots = i === groups.length - 1 ? snapshots : [];

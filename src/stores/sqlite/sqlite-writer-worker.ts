@@ -2,18 +2,19 @@ import { parentPort, receiveMessageOnPort, workerData } from 'node:worker_thread
 import { createBatchAppender } from './batch-appender.js';
 import { openEventDatabase, PAGE_CACHE_MIB } from './sqlite-database.js';
 import { decodeAppends, encodeOutcomes } from './writer-wire.js';
-import type {
-  AppendOutcome,
-  AppendRequest,
-  FromWriter,
-  SnapshotWrite,
-  ToWriter,
+import {
+  PIPELINED_APPENDS,
+  type AppendOutcome,
+  type AppendRequest,
+  type FromWriter,
+  type SnapshotWrite,
+  type ToWriter,
 } from './writer-protocol.js';
 
 /**
  * The writer thread owns the write connection, so fsyncs never block the event
- * loop. Group commit: every write request queued while a transaction commits
- * goes into the next transaction, which takes all of them at once.
+ * loop. Group commit: write requests queued while a transaction commits go
+ * into the next transaction together, up to PIPELINED_APPENDS appends.
  */
 const port = parentPort;
 if (!port) throw new Error('sqlite-writer-worker must run as a worker thread');
@@ -39,6 +40,9 @@ try {
           });
         for (const snapshot of message.snapshots) snapshots.push(snapshot);
       }
+      // A large message commits on its own (see PIPELINED_APPENDS); later ones
+      // stay queued for the next transaction.
+      if (appends.length >= PIPELINED_APPENDS) break;
       message = receiveMessageOnPort(port)?.message as ToWriter | undefined;
     }
     if (appends.length > 0 || snapshots.length > 0) {

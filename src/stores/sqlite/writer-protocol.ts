@@ -40,6 +40,16 @@ export interface EncodedOutcomes {
   readonly messages: readonly string[];
 }
 
+/**
+ * Group commit in two halves. A group of at least twice this many appends
+ * travels as two messages, and the writer commits a message of at least this
+ * many appends on its own: the second half commits while the first half's
+ * outcomes travel back and its writers send their next appends, so the writer
+ * does not sit idle through the round trip. Smaller messages that queue up
+ * while a transaction commits still share the next one.
+ */
+export const PIPELINED_APPENDS = 32;
+
 export type ToWriter =
   | {
       readonly kind: 'write';
