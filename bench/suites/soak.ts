@@ -25,7 +25,7 @@ const configFor = (quick: boolean): SoakConfig => ({
   sweepMs: quick ? 2_000 : 8_000,
   rate: quick ? 100 : 250,
   soakMs: quick ? 20_000 : 300_000,
-  warmupMs: quick ? 5_000 : 180_000,
+  warmupMs: quick ? 5_000 : 420_000,
   echoMs: quick ? 5_000 : 30_000,
   maxInFlight: 512,
 });
@@ -59,7 +59,7 @@ function renderSoak(results: SoakResults): string {
   const intro = [
     `Engine at commit \`${results.commit}\`, embedded stores, in a child process; the load generator, the express echo server (bench/servers/echo-server.ts, every route answers its JSON body or path) and the raw SQLite ceilings run on the same 2-core machine. Load average ${run.loadAverage[0].toFixed(1)} before, ${run.loadAverage[1].toFixed(1)} after.`,
     `**Workload** (bench/suites/soak/workload.ts), weights: ${mix}. Shop: ${config.shop.products} products, ${config.shop.customers} customers with a cart and ${config.shop.ordersPerCustomer} orders each. Cancels, ships and refunds act on orders the soak itself placed; when none is available the request becomes an order or a catalog read.`,
-    `**Steady soak**: open loop at ${config.rate} requests/s for ${(config.soakMs / 60_000).toFixed(1)} min, after ${(config.warmupMs / 60_000).toFixed(1)} min of the same load as a warm-up (not in the figures below, except the memory chart, where it runs before 0 s) so the engine's bounded caches (10,000 aggregates, 1,000 recent order decisions, 10,000 verified tokens) fill before memory is judged; latency is measured from each request's scheduled send time, so a stall counts in full. At most ${config.maxInFlight} in flight (more would be shed: ${formatCount(run.soak.shed)} were). The echo server got the same workload at the same rate for ${config.echoMs / 1000} s (the latency ceiling).`,
+    `**Steady soak**: open loop at ${config.rate} requests/s for ${(config.soakMs / 60_000).toFixed(1)} min, after ${(config.warmupMs / 60_000).toFixed(1)} min of the same load as a warm-up (not in the figures below, except the memory chart, where it runs before 0 s) so the engine's bounded caches fill before memory is judged: 10,000 aggregates, 1,000 recent order decisions, 10,000 verified tokens, each product's 256 settled reservation outcomes, and the SQLite page caches (event store reader 32 MiB and writer 16 MiB, read store 64 MiB), which fill as the databases grow from empty; latency is measured from each request's scheduled send time, so a stall counts in full. At most ${config.maxInFlight} in flight (more would be shed: ${formatCount(run.soak.shed)} were). The echo server got the same workload at the same rate for ${config.echoMs / 1000} s (the latency ceiling).`,
   ].join('\n\n');
 
   const ceilings = markdownTable(
