@@ -26,7 +26,8 @@ const toAppend = (e: LogEvent): EventToAppend => ({
  * own `appendToStream`, in log order, each append with its stream's exact
  * expected revision. Consecutive events of one stream go in one append; up to
  * 5,000 events' appends are issued at once, so the writer thread commits them
- * as one group (one transaction, one fsync) in the order issued.
+ * as one group (two transactions of half the appends each, one fsync each) in
+ * the order issued.
  */
 export async function writeLog(
   store: EventStore,
