@@ -3,6 +3,7 @@ import { update as applyOperators } from 'mingo';
 import type { Doc, Update, Write } from '../read-store.js';
 import { InvalidWriteError, isConstraintError } from './embedded-errors.js';
 import { elementRows, keyToken, sameRows } from './element-index.js';
+import { ElementWrites } from './element-writes.js';
 import { hasArrayOnPath, pathSegments, type KeyValue } from './index-keys.js';
 import type { ReadConnection } from './read-connection.js';
 import type { RegisteredCollection, RegisteredIndex } from './registry.js';
@@ -11,15 +12,19 @@ import { quoteIdentifier } from './sql-names.js';
 const isPlainObject = (value: unknown): value is Record<string, unknown> =>
   typeof value === 'object' && value !== null && !Array.isArray(value);
 
-/** Applies the writes in order; run inside the commit's write transaction. */
+/**
+ * Applies the writes in order; run inside the commit's write transaction.
+ * Element-table rows are changed together at the end (see ElementWrites).
+ */
 export function applyWrites(connection: ReadConnection, writes: readonly Write[]): void {
+  const elements = new ElementWrites();
   for (const write of writes) {
     switch (write.kind) {
       case 'put':
-        put(connection, write.collection, write.doc);
+        put(connection, elements, write.collection, write.doc);
         break;
       case 'update':
-        updateDoc(connection, write);
+        updateDoc(connection, elements, write);
         break;
       case 'delete': {
         const collection = connection.registry.get(write.collection);
@@ -29,7 +34,9 @@ export function applyWrites(connection: ReadConnection, writes: readonly Write[]
           ? statements(connection, collection).load.get(id)
           : undefined;
         statements(connection, collection).remove.run(id);
-        if (before !== undefined) updateElements(connection, collection, id, before, undefined);
+        if (before !== undefined) {
+          updateElements(connection, elements, collection, id, before, undefined);
+        }
         break;
       }
       default: {
@@ -38,19 +45,24 @@ export function applyWrites(connection: ReadConnection, writes: readonly Write[]
       }
     }
   }
+  elements.flush(connection);
 }
 
-function put(connection: ReadConnection, name: string, doc: Doc): void {
+function put(connection: ReadConnection, elements: ElementWrites, name: string, doc: Doc): void {
   if (!isPlainObject(doc)) throw new InvalidWriteError(`A put in ${name} needs a document`);
   const id = checkId(doc._id);
   const collection = connection.registry.get(name) ?? connection.registry.create(name);
   const before = hasElementIndexes(collection)
     ? statements(connection, collection).load.get(id)
     : undefined;
-  store(connection, collection, id, doc, before);
+  store(connection, elements, collection, id, doc, before);
 }
 
-function updateDoc(connection: ReadConnection, write: Extract<Write, { kind: 'update' }>): void {
+function updateDoc(
+  connection: ReadConnection,
+  elements: ElementWrites,
+  write: Extract<Write, { kind: 'update' }>,
+): void {
   const id = checkId(write.id);
   let collection = connection.registry.get(write.collection);
   const json = collection && statements(connection, collection).load.get(id);
@@ -61,7 +73,7 @@ function updateDoc(connection: ReadConnection, write: Extract<Write, { kind: 'up
   collection ??= connection.registry.create(write.collection);
   const doc: Doc = json === undefined ? { _id: id } : (JSON.parse(json) as Doc);
   applyUpdate(doc, write.update, json === undefined);
-  store(connection, collection, id, doc, json);
+  store(connection, elements, collection, id, doc, json);
 }
 
 /**
@@ -82,6 +94,7 @@ function applyUpdate(doc: Doc, update: Update, inserting: boolean): void {
 
 function store(
   connection: ReadConnection,
+  elements: ElementWrites,
   collection: RegisteredCollection,
   id: string,
   doc: Doc,
@@ -94,10 +107,12 @@ function store(
     if (!isConstraintError(error)) throw error;
     throw new InvalidWriteError(`${collection.name} ${JSON.stringify(id)}: ${String(error)}`);
   }
-  updateElements(connection, collection, id, before, doc);
+  updateElements(connection, elements, collection, id, before, doc);
   for (const index of collection.indexes) {
     if (index.multikey || index.elements) continue;
     if (keyPaths(index).some((segments) => hasArrayOnPath(doc, segments))) {
+      // The registry changes element tables: pending rows go first.
+      elements.flush(connection);
       connection.registry.useElements(collection, index);
     }
   }
@@ -109,6 +124,7 @@ const hasElementIndexes = (collection: RegisteredCollection) =>
 /** Brings the element indexes' side tables from the document's old version to its new one. */
 function updateElements(
   connection: ReadConnection,
+  pending: ElementWrites,
   collection: RegisteredCollection,
   id: string,
   before: string | undefined,
@@ -119,6 +135,7 @@ function updateElements(
     if (index.elements === undefined || index.multikey) continue;
     const next = after && elementRows(after, index.keys);
     if (after && !next) {
+      pending.flush(connection);
       connection.registry.markMultikey(collection.name, index);
       continue;
     }
@@ -130,15 +147,17 @@ function updateElements(
       previous &&
       next &&
       sameRows({ elements: [], others: previous.others }, { elements: [], others: next.others });
-    const removed = keep ? without(previous.elements, next.elements) : (previous?.elements ?? []);
-    const added = keep ? without(next.elements, previous.elements) : (next?.elements ?? []);
-    const remove = connection.statement(`DELETE FROM ${table} WHERE e = ? AND id = ?`);
-    for (const element of removed) remove.run(element, id);
-    if (added.length === 0 || !next) continue;
-    const insert = connection.statement(
-      `INSERT OR REPLACE INTO ${table} VALUES (${index.keys.map(() => '?').join(', ')}, ?)`,
-    );
-    for (const element of added) insert.run(element, ...next.others, id);
+    // Rows of elements the document keeps stay when the other keys did not
+    // change and are replaced when they did.
+    const removed = previous
+      ? next
+        ? without(previous.elements, next.elements)
+        : previous.elements
+      : [];
+    pending.remove(table, index.keys.length, id, removed);
+    if (!next) continue;
+    const added = keep && previous ? without(next.elements, previous.elements) : next.elements;
+    pending.put(table, index.keys.length, id, added, next.others);
   }
 }
 

@@ -137,6 +137,29 @@ describe('EmbeddedReadStore', () => {
     }
   });
 
+  it('applies several writes of one document in one commit to its element rows in order', async () => {
+    const store = await open();
+    await store.ensureIndexes('tags', [{ name: 'by_tags', keys: { tags: 1, status: 1 } }]);
+    await store.commit('p', undefined, [
+      ...puts('tags', [{ _id: 'a', tags: ['x', 'y'], status: 'on' }]),
+      ...puts('tags', [{ _id: 'a', tags: ['y'], status: 'off' }]),
+      ...puts('tags', [{ _id: 'b', tags: ['x'], status: 'on' }]),
+      { kind: 'delete', collection: 'tags', id: 'b' },
+      ...puts('tags', [{ _id: 'b', tags: ['z'], status: 'on' }]),
+      ...puts('tags', [{ _id: 'c', tags: ['x'], status: 'on' }]),
+      { kind: 'update', collection: 'tags', id: 'c', update: { $push: { tags: 'w' } } },
+      { kind: 'update', collection: 'tags', id: 'c', update: { $pull: { tags: 'x' } } },
+    ]);
+    const tags = store.collection('tags');
+    const found = async (filter: Record<string, unknown>) => ids(await tags.find(filter)).sort();
+    expect(await found({ tags: 'x' })).toEqual([]);
+    expect(await found({ tags: 'y', status: 'off' })).toEqual(['a']);
+    expect(await found({ tags: 'y', status: 'on' })).toEqual([]);
+    expect(await found({ tags: 'z', status: 'on' })).toEqual(['b']);
+    expect(await found({ tags: 'w' })).toEqual(['c']);
+    expect(await tags.count({ tags: { $in: ['w', 'x', 'y', 'z'] } })).toBe(3);
+  });
+
   it('orders values of every type through an index as mingo does', async () => {
     const store = await open();
     await store.ensureIndexes('c', [{ name: 'by_owner_at', keys: { owner: 1, at: -1 } }]);
