@@ -15,7 +15,7 @@ import { SimulatedPaymentGateway } from '../../src/gateways/simulated-payment-ga
 import { orderFulfilment } from '../../src/processes/order-fulfilment.js';
 import type { ProcessDefinition } from '../../src/processes/process-runner.js';
 import type { EventStore } from '../../src/stores/event-store.js';
-import { eur, startShop, type Shop } from '../support/fulfilment-fixture.js';
+import { eur, placeOrder, startShop, type Shop } from '../support/fulfilment-fixture.js';
 import { openTempStore, type TempStore } from '../support/temp-store.js';
 
 const actor = { actor: 'test' };
@@ -135,25 +135,9 @@ describe('fulfilment of reservations the inventory no longer remembers', () => {
     /** Places an order; the fulfilment process is not running, the test takes its steps. */
     async function place(lines: { productId: string; quantity: number }[]) {
       const orderId = uuidv7();
-      await handler.handle(
-        orderAggregate,
-        orderStream(orderId),
-        {
-          type: 'PlaceOrder',
-          orderId,
-          customerId: 'customer-1',
-          placedAt: new Date().toISOString(),
-          lines: lines.map((l) => ({
-            ...l,
-            unitPrice: eur(1000),
-            name: l.productId,
-            sku: l.productId,
-          })),
-          shippingAddress: { name: 'A', line1: 'B', city: 'C', postalCode: 'D', country: 'NL' },
-          payment: { method: 'card', token: 'tok_visa' },
-        },
-        { actor: 'customer-1' },
-      );
+      await handler.handle(orderAggregate, orderStream(orderId), placeOrder(orderId, lines), {
+        actor: 'customer-1',
+      });
       return orderId;
     }
 

@@ -19,6 +19,29 @@ const admin = { actor: 'admin-1' };
 export const eur = (amount: number) => ({ amount, currency: 'EUR' });
 
 /** A store, handler, simulated gateway and a running fulfilment process. */
+/** customer-1's PlaceOrder for `lines`, each at 10.00 EUR a unit. */
+export const placeOrder = (
+  orderId: string,
+  lines: readonly { productId: string; quantity: number }[],
+  token = 'tok_visa',
+  coupon?: CouponTerms,
+) =>
+  ({
+    type: 'PlaceOrder',
+    orderId,
+    customerId: 'customer-1',
+    placedAt: new Date().toISOString(),
+    lines: lines.map((l) => ({
+      ...l,
+      unitPrice: eur(1000),
+      name: l.productId,
+      sku: l.productId,
+    })),
+    shippingAddress: { name: 'A', line1: 'B', city: 'C', postalCode: 'D', country: 'NL' },
+    payment: { method: 'card', token },
+    ...(coupon ? { coupon } : {}),
+  }) as const;
+
 export async function startShop(
   options: { gateway?: (real: PaymentGateway) => PaymentGateway; paymentTimeoutMs?: number } = {},
 ) {
@@ -105,21 +128,7 @@ export async function startShop(
       const result = await handler.handle(
         orderAggregate,
         orderStream(orderId),
-        {
-          type: 'PlaceOrder',
-          orderId,
-          customerId: 'customer-1',
-          placedAt: new Date().toISOString(),
-          lines: lines.map((l) => ({
-            ...l,
-            unitPrice: eur(1000),
-            name: l.productId,
-            sku: l.productId,
-          })),
-          shippingAddress: { name: 'A', line1: 'B', city: 'C', postalCode: 'D', country: 'NL' },
-          payment: { method: 'card', token },
-          ...(coupon ? { coupon } : {}),
-        },
+        placeOrder(orderId, lines, token, coupon),
         { actor: 'customer-1' },
       );
       return { orderId, position: result.position ?? '' };
