@@ -149,12 +149,14 @@ function updateElements(
       sameRows({ elements: [], others: previous.others }, { elements: [], others: next.others });
     // Rows of elements the document keeps stay when the other keys did not
     // change and are replaced when they did.
-    const removed = previous
-      ? next
-        ? without(previous.elements, next.elements)
-        : previous.elements
-      : [];
-    pending.remove(table, index.keys.length, id, removed);
+    if (previous) {
+      pending.remove(
+        table,
+        index.keys.length,
+        id,
+        without(previous.elements, next?.elements ?? []),
+      );
+    }
     if (!next) continue;
     const added = keep && previous ? without(next.elements, previous.elements) : next.elements;
     pending.put(table, index.keys.length, id, added, next.others);
