@@ -176,7 +176,7 @@ function render(results: AppendResults): string {
     ['left', 'right', 'right', 'left'],
   );
   return [
-    `Durable appends (fsync'd before they resolve) to the embedded SQLite store. Each writer owns one stream and appends one event at a time with its exact expected revision, awaiting each append; writers run concurrently for ${seconds} s after a ${config.warmupMs} ms warm-up. Latency is per append. Beside it, on the same disk, schema and pragmas (WAL, \`synchronous=FULL\`), straight better-sqlite3 on the main thread: the _naive floor_ (sequential appends, one transaction each: revision check, insert, stream revision) and the _ceiling_ (prepared rows inserted in one transaction). Median of ${config.rounds} rounds; every round measures all rows side by side, each on a fresh database.`,
+    `Durable appends (fsync'd before they resolve) to the embedded SQLite store. Each writer owns one stream and appends one event at a time with its exact expected revision, awaiting each append; writers run concurrently for ${seconds} s after a ${config.warmupMs} ms warm-up. Latency is per append. Beside it, on the same disk, events table and pragmas (WAL, \`synchronous=FULL\`), straight better-sqlite3 on the main thread: the _naive floor_ (sequential appends, one transaction each: revision check, insert, with a unique index on (stream, revision) updated as each event goes in) and the _ceiling_ (prepared rows inserted into the events table in one transaction). Median of ${config.rounds} rounds; every round measures all rows side by side, each on a fresh database.`,
     figures,
     ratios,
     targets,

@@ -8,8 +8,11 @@ import { summariseLatencies } from '../../lib/stats.js';
 import { throughput, type AppendRun, type ThroughputRun } from './measurements.js';
 
 /*
- * Baselines on the same disk, schema and pragmas as the store (openEventDatabase:
- * WAL, synchronous=FULL), driven straight through better-sqlite3 on this thread.
+ * Baselines on the same disk, events table and pragmas as the store
+ * (openEventDatabase: WAL, synchronous=FULL), driven straight through
+ * better-sqlite3 on this thread. The naive floor indexes events by (stream,
+ * revision) as it inserts them, as a store without deferred indexing would;
+ * the ceiling inserts into the events table alone.
  */
 
 const INSERT_EVENT = `INSERT INTO events (stream_id, category, revision, event_id, type, data, metadata, recorded_at)
@@ -56,6 +59,7 @@ export function measureCeiling(dir: string, count: number, streams: number): Thr
 export function measureFloor(dir: string, durationMs: number): AppendRun {
   const db = openIn(dir);
   try {
+    db.exec('CREATE UNIQUE INDEX naive_events_by_stream ON events (stream_id, revision)');
     const insert = eventInserter(db);
     const currentRevision = db
       .prepare<[string], number | null>('SELECT max(revision) FROM events WHERE stream_id = ?')

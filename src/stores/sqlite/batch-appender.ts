@@ -1,5 +1,6 @@
 import { revisionMatches, streamCategory } from '../event-store.js';
 import type { SqliteDatabase } from './sqlite-database.js';
+import { createTailIndexer, STREAM_REVISION_SQL } from './stream-index.js';
 import type { AppendOutcome, AppendRequest, SnapshotWrite } from './writer-protocol.js';
 
 /** Streams whose revision the writer remembers (the ones appended to most recently). */
@@ -17,9 +18,8 @@ interface StoredEvent {
  * append. Runs on the writer thread.
  */
 export function createBatchAppender(db: SqliteDatabase) {
-  const maxRevision = db
-    .prepare<[string], number | null>('SELECT max(revision) FROM events WHERE stream_id = ?')
-    .pluck();
+  const maxRevision = db.prepare<{ stream: string }, number | null>(STREAM_REVISION_SQL).pluck();
+  const indexTail = createTailIndexer(db);
   const dataVersion = db.prepare<[], number>('PRAGMA data_version').pluck();
   // Stream revisions as this connection last wrote them. data_version changes
   // only when another connection commits, so while it holds still (checked
@@ -30,7 +30,7 @@ export function createBatchAppender(db: SqliteDatabase) {
   const currentRevision = (streamId: string): number | undefined => {
     const cached = revisions.get(streamId);
     if (cached !== undefined) return cached;
-    return maxRevision.get(streamId) ?? undefined;
+    return maxRevision.get({ stream: streamId }) ?? undefined;
   };
   // Event ids are UUIDs, unique across the log: the index on them alone stays
   // small and, for time-ordered v7 ids, is written at its end.
@@ -57,9 +57,13 @@ export function createBatchAppender(db: SqliteDatabase) {
   let waiting: { outcome: number; lastRow: number; nextRevision: number }[] = [];
   let outcomes: AppendOutcome[] = [];
 
+  /** The last position this transaction inserted, if any. */
+  let head: number | undefined;
+
   function flush(): void {
     if (rows.length === 0) return;
     const positions = insertRows(rows);
+    head = positions[positions.length - 1];
     for (const w of waiting) {
       outcomes[w.outcome] = {
         kind: 'appended',
@@ -119,8 +123,10 @@ export function createBatchAppender(db: SqliteDatabase) {
       rows = [];
       waiting = [];
       outcomes = [];
+      head = undefined;
       appends.forEach((a, i) => appendOne(a, recordedAt, i));
       flush();
+      if (head !== undefined) indexTail(head);
       for (const s of snapshots) saveSnapshot.run(s.streamId, s.revision, s.version, s.state);
       return outcomes;
     },

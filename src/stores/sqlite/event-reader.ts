@@ -1,5 +1,6 @@
 import type { Direction, EventFilter, RecordedEvent } from '../event-store.js';
 import type { SqliteDatabase } from './sqlite-database.js';
+import { STREAM_REVISION_SQL } from './stream-index.js';
 
 interface EventRow {
   position: number;
@@ -13,6 +14,8 @@ interface EventRow {
 }
 
 const COLUMNS = 'position, stream_id, revision, event_id, type, data, metadata, recorded_at';
+const INDEXED_COLUMNS =
+  'e.position, e.stream_id, e.revision, e.event_id, e.type, e.data, e.metadata, e.recorded_at';
 const MAX_LIMIT = Number.MAX_SAFE_INTEGER;
 
 const toRecorded = (row: EventRow): RecordedEvent => ({
@@ -28,23 +31,43 @@ const toRecorded = (row: EventRow): RecordedEvent => ({
 
 /** Synchronous reads over a WAL connection: readers never wait for the writer. */
 export function createEventReader(db: SqliteDatabase) {
-  const forwards = db.prepare<[string, number, number], EventRow>(
-    `SELECT ${COLUMNS} FROM events WHERE stream_id = ? AND revision >= ? ORDER BY revision LIMIT ?`,
+  // A stream's events up to `through` come from the stream index, the rest from
+  // the tail (see stream-index.ts). `through` is read first and bounds both
+  // parts, so indexing in between neither drops nor repeats an event.
+  const through = db.prepare<[], number>('SELECT through FROM stream_index_state').pluck();
+  const INDEXED = `SELECT ${INDEXED_COLUMNS} FROM stream_index s CROSS JOIN events e ON e.position = s.position`;
+  const indexedForwards = db.prepare<[string, number, number, number], EventRow>(
+    `${INDEXED} WHERE s.stream_id = ? AND s.revision >= ? AND s.position <= ? ORDER BY s.revision LIMIT ?`,
   );
-  const backwards = db.prepare<[string, number, number], EventRow>(
-    `SELECT ${COLUMNS} FROM events WHERE stream_id = ? AND revision <= ? ORDER BY revision DESC LIMIT ?`,
+  const indexedBackwards = db.prepare<[string, number, number, number], EventRow>(
+    `${INDEXED} WHERE s.stream_id = ? AND s.revision <= ? AND s.position <= ? ORDER BY s.revision DESC LIMIT ?`,
   );
-  const revision = db
-    .prepare<[string], number | null>('SELECT max(revision) FROM events WHERE stream_id = ?')
-    .pluck();
+  const tailForwards = db.prepare<[number, string, number, number], EventRow>(
+    `SELECT ${COLUMNS} FROM events WHERE position > ? AND stream_id = ? AND revision >= ? ORDER BY position LIMIT ?`,
+  );
+  const tailBackwards = db.prepare<[number, string, number, number], EventRow>(
+    `SELECT ${COLUMNS} FROM events WHERE position > ? AND stream_id = ? AND revision <= ? ORDER BY position DESC LIMIT ?`,
+  );
+  const revision = db.prepare<{ stream: string }, number | null>(STREAM_REVISION_SQL).pluck();
   const head = db.prepare<[], number>('SELECT max(position) FROM events').pluck();
+  // The first `limit` indexed streams, merged with the tail's: a stream among
+  // the first `limit` of both that has indexed events is among the first
+  // `limit` indexed ones. One statement, so one snapshot.
   const streams = db.prepare<
-    [string, string, string, number],
+    { from: string; to: string; after: string; limit: number },
     { stream_id: string; revision: number }
   >(
-    `SELECT stream_id, max(revision) AS revision FROM events
-     WHERE stream_id >= ? AND stream_id < ? AND stream_id > ?
-     GROUP BY stream_id ORDER BY stream_id LIMIT ?`,
+    `SELECT stream_id, max(revision) AS revision FROM (
+       SELECT * FROM (
+         SELECT stream_id, max(revision) AS revision FROM stream_index
+          WHERE stream_id >= :from AND stream_id < :to AND stream_id > :after
+          GROUP BY stream_id ORDER BY stream_id LIMIT :limit)
+       UNION ALL
+       SELECT stream_id, max(revision) FROM events
+        WHERE position > (SELECT through FROM stream_index_state)
+          AND stream_id >= :from AND stream_id < :to AND stream_id > :after
+        GROUP BY stream_id)
+     GROUP BY stream_id ORDER BY stream_id LIMIT :limit`,
   );
   const allStatements = new Map<string, ReturnType<typeof db.prepare<unknown[], EventRow>>>();
 
@@ -74,10 +97,18 @@ export function createEventReader(db: SqliteDatabase) {
       direction: Direction,
       limit = MAX_LIMIT,
     ) {
-      const rows =
-        direction === 'forwards'
-          ? forwards.all(streamId, from ?? 0, limit)
-          : backwards.all(streamId, from ?? MAX_LIMIT, limit);
+      const indexed = through.get() ?? 0;
+      if (direction === 'forwards') {
+        const rows = indexedForwards.all(streamId, from ?? 0, indexed, limit);
+        if (rows.length < limit)
+          rows.push(...tailForwards.all(indexed, streamId, from ?? 0, limit - rows.length));
+        return rows.map(toRecorded);
+      }
+      const rows = tailBackwards.all(indexed, streamId, from ?? MAX_LIMIT, limit);
+      if (rows.length < limit)
+        rows.push(
+          ...indexedBackwards.all(streamId, from ?? MAX_LIMIT, indexed, limit - rows.length),
+        );
       return rows.map(toRecorded);
     },
     readAll(
@@ -97,14 +128,14 @@ export function createEventReader(db: SqliteDatabase) {
         .map(toRecorded);
     },
     streamRevision(streamId: string): number | undefined {
-      return revision.get(streamId) ?? undefined;
+      return revision.get({ stream: streamId }) ?? undefined;
     },
     headPosition(): number | undefined {
       return head.get() ?? undefined;
     },
     listStreams(prefix: string, after: string, limit: number) {
       return streams
-        .all(prefix, `${prefix}\u{10FFFF}`, after, limit)
+        .all({ from: prefix, to: `${prefix}\u{10FFFF}`, after, limit })
         .map((row) => ({ streamId: row.stream_id, revision: row.revision }));
     },
   };

@@ -1,6 +1,7 @@
 import Database from 'better-sqlite3';
 import fs from 'node:fs';
 import path from 'node:path';
+import { ensureStreamIndex } from './stream-index.js';
 
 export type SqliteDatabase = Database.Database;
 
@@ -16,7 +17,6 @@ CREATE TABLE IF NOT EXISTS events (
   metadata    TEXT    NOT NULL,
   recorded_at TEXT    NOT NULL
 );
-CREATE UNIQUE INDEX IF NOT EXISTS events_by_stream ON events (stream_id, revision);
 CREATE UNIQUE INDEX IF NOT EXISTS events_by_event_id ON events (event_id);
 CREATE TABLE IF NOT EXISTS snapshots (
   stream_id  TEXT PRIMARY KEY,
@@ -48,6 +48,9 @@ export function openEventDatabase(file: string, cacheMiB = 64): SqliteDatabase {
   db.pragma('synchronous = FULL');
   db.pragma('foreign_keys = OFF');
   db.pragma(`cache_size = -${Math.round(cacheMiB * 1024)}`);
-  db.transaction(() => db.exec(SCHEMA)).immediate();
+  db.transaction(() => {
+    db.exec(SCHEMA);
+    ensureStreamIndex(db);
+  }).immediate();
   return db;
 }
