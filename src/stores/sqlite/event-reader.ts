@@ -1,6 +1,6 @@
 import type { Direction, EventFilter, RecordedEvent } from '../event-store.js';
 import type { SqliteDatabase } from './sqlite-database.js';
-import { STREAM_REVISION_SQL } from './stream-index.js';
+import { createStreamTail, type TailEvent } from './stream-tail.js';
 
 interface EventRow {
   position: number;
@@ -32,9 +32,9 @@ const toRecorded = (row: EventRow): RecordedEvent => ({
 /** Synchronous reads over a WAL connection: readers never wait for the writer. */
 export function createEventReader(db: SqliteDatabase) {
   // A stream's events up to `through` come from the stream index, the rest from
-  // the tail (see stream-index.ts). `through` is read first and bounds both
-  // parts, so indexing in between neither drops nor repeats an event.
-  const through = db.prepare<[], number>('SELECT through FROM stream_index_state').pluck();
+  // the tail (see stream-index.ts). `through` is read first and bounds the
+  // index part, so indexing in between neither drops nor repeats an event.
+  const tail = createStreamTail(db);
   const INDEXED = `SELECT ${INDEXED_COLUMNS} FROM stream_index s CROSS JOIN events e ON e.position = s.position`;
   const indexedForwards = db.prepare<[string, number, number, number], EventRow>(
     `${INDEXED} WHERE s.stream_id = ? AND s.revision >= ? AND s.position <= ? ORDER BY s.revision LIMIT ?`,
@@ -42,13 +42,17 @@ export function createEventReader(db: SqliteDatabase) {
   const indexedBackwards = db.prepare<[string, number, number, number], EventRow>(
     `${INDEXED} WHERE s.stream_id = ? AND s.revision <= ? AND s.position <= ? ORDER BY s.revision DESC LIMIT ?`,
   );
-  const tailForwards = db.prepare<[number, string, number, number], EventRow>(
-    `SELECT ${COLUMNS} FROM events WHERE position > ? AND stream_id = ? AND revision >= ? ORDER BY position LIMIT ?`,
+  const atPosition = db.prepare<[number], EventRow>(
+    `SELECT ${COLUMNS} FROM events WHERE position = ?`,
   );
-  const tailBackwards = db.prepare<[number, string, number, number], EventRow>(
-    `SELECT ${COLUMNS} FROM events WHERE position > ? AND stream_id = ? AND revision <= ? ORDER BY position DESC LIMIT ?`,
-  );
-  const revision = db.prepare<{ stream: string }, number | null>(STREAM_REVISION_SQL).pluck();
+  const tailRow = (event: TailEvent): EventRow => {
+    const row = atPosition.get(event.position);
+    if (!row) throw new Error(`event at position ${event.position} is missing from the log`);
+    return row;
+  };
+  const indexedRevision = db
+    .prepare<[string], number | null>('SELECT max(revision) FROM stream_index WHERE stream_id = ?')
+    .pluck();
   const head = db.prepare<[], number>('SELECT max(position) FROM events').pluck();
   // The first `limit` indexed streams, merged with the tail's: a stream among
   // the first `limit` of both that has indexed events is among the first
@@ -97,18 +101,31 @@ export function createEventReader(db: SqliteDatabase) {
       direction: Direction,
       limit = MAX_LIMIT,
     ) {
-      const indexed = through.get() ?? 0;
+      const indexed = tail.refresh();
+      const inTail = tail.events(streamId);
       if (direction === 'forwards') {
-        const rows = indexedForwards.all(streamId, from ?? 0, indexed, limit);
-        if (rows.length < limit)
-          rows.push(...tailForwards.all(indexed, streamId, from ?? 0, limit - rows.length));
+        const fromRevision = from ?? 0;
+        // Indexed events all come before the tail's first: skip the index
+        // when the read starts in the tail (as most aggregate loads do).
+        const first = inTail[0];
+        const rows =
+          first && first.revision <= fromRevision
+            ? []
+            : indexedForwards.all(streamId, fromRevision, indexed, limit);
+        for (const event of inTail) {
+          if (rows.length >= limit) break;
+          if (event.revision >= fromRevision) rows.push(tailRow(event));
+        }
         return rows.map(toRecorded);
       }
-      const rows = tailBackwards.all(indexed, streamId, from ?? MAX_LIMIT, limit);
+      const fromRevision = from ?? MAX_LIMIT;
+      const rows: EventRow[] = [];
+      for (let i = inTail.length - 1; i >= 0 && rows.length < limit; i--) {
+        const event = inTail[i]!;
+        if (event.revision <= fromRevision) rows.push(tailRow(event));
+      }
       if (rows.length < limit)
-        rows.push(
-          ...indexedBackwards.all(streamId, from ?? MAX_LIMIT, indexed, limit - rows.length),
-        );
+        rows.push(...indexedBackwards.all(streamId, fromRevision, indexed, limit - rows.length));
       return rows.map(toRecorded);
     },
     readAll(
@@ -128,7 +145,8 @@ export function createEventReader(db: SqliteDatabase) {
         .map(toRecorded);
     },
     streamRevision(streamId: string): number | undefined {
-      return revision.get({ stream: streamId }) ?? undefined;
+      tail.refresh();
+      return tail.events(streamId).at(-1)?.revision ?? indexedRevision.get(streamId) ?? undefined;
     },
     headPosition(): number | undefined {
       return head.get() ?? undefined;

@@ -127,6 +127,30 @@ describe('deferred stream index', () => {
     expect(reader.streamRevision('order-none')).toBeUndefined();
   });
 
+  it('a reader that follows the log as it is indexed round after round sees every event once', () => {
+    const reader = createEventReader(db);
+    const appendBatch = createBatchAppender(db);
+    const expected = new Map<string, string[]>(STREAMS.map((s) => [s, []]));
+    const next = random(7);
+    for (let batch = 0; batch < 150; batch++) {
+      const requests = Array.from({ length: 1 + next(30) }, (_, i) => ({
+        streamId: STREAMS[next(STREAMS.length)]!,
+        expectedRevision: 'any' as const,
+        events: [event(`f-${batch}-${i}`)],
+      }));
+      appendBatch(requests, []);
+      for (const r of requests) expected.get(r.streamId)!.push(r.events[0]!.eventId);
+      const streamId = STREAMS[batch % STREAMS.length]!;
+      const ids = expected.get(streamId)!;
+      expect(reader.readStream(streamId, undefined, 'forwards').map((e) => e.eventId)).toEqual(ids);
+      expect(reader.readStream(streamId, undefined, 'backwards', 3).map((e) => e.eventId)).toEqual(
+        ids.slice(-3).reverse(),
+      );
+      expect(reader.streamRevision(streamId)).toBe(ids.length - 1);
+    }
+    expect(through(db)).toBeGreaterThan(3 * STREAM_INDEX_LAG);
+  });
+
   it('reads each event once when the tail is indexed between reading `through` and the index', () => {
     const streams = appendRandomly(db, STREAM_INDEX_LAG + 10, 6);
     // What a reader sees if the writer indexes the tail after the reader has

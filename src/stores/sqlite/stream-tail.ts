@@ -1,0 +1,92 @@
+import type Database from 'better-sqlite3';
+
+type SqliteDatabase = Database.Database;
+
+export interface TailEvent {
+  readonly position: number;
+  readonly revision: number;
+}
+
+interface TailEntry extends TailEvent {
+  readonly streamId: string;
+}
+
+/**
+ * A connection's map of the unindexed tail (see stream-index.ts): which
+ * positions after `through` belong to which stream. Scanning the tail for one
+ * stream reads every row of it; this map reads each tail row once, when the
+ * connection first refreshes after it was written, and forgets it once the
+ * index covers it. It holds at most the tail, fewer than STREAM_INDEX_LAG
+ * events plus one transaction's.
+ */
+export function createStreamTail(db: SqliteDatabase) {
+  // `through` (the row without a stream) and the rows after what this map has
+  // read, in one statement: one read transaction, one snapshot.
+  const refreshRows = db
+    .prepare<[number], [string | null, number, number | null]>(
+      `SELECT NULL, through, NULL FROM stream_index_state
+       UNION ALL
+       SELECT stream_id, position, revision FROM events
+        WHERE position > max(?, (SELECT through FROM stream_index_state))`,
+    )
+    .raw();
+  const byStream = new Map<string, TailEntry[]>();
+  /** Every entry in position order; entries before `start` are forgotten. */
+  let entries: TailEntry[] = [];
+  let start = 0;
+  let through = 0;
+  /** The last position this map has read. */
+  let seen = 0;
+
+  function forgetThrough(position: number): void {
+    const touched = new Set<string>();
+    while (start < entries.length && entries[start]!.position <= position) {
+      touched.add(entries[start]!.streamId);
+      start += 1;
+    }
+    for (const streamId of touched) {
+      const kept = byStream.get(streamId)?.filter((e) => e.position > position) ?? [];
+      if (kept.length > 0) byStream.set(streamId, kept);
+      else byStream.delete(streamId);
+    }
+    if (start > 1024 && start * 2 > entries.length) {
+      entries = entries.slice(start);
+      start = 0;
+    }
+  }
+
+  return {
+    /**
+     * Brings the map up to date with the log and returns `through`: the
+     * stream index covers every event up to it, the map every event after it
+     * up to the head as of this call.
+     */
+    refresh(): number {
+      const rows = refreshRows.all(seen);
+      const current = rows.find((row) => row[0] === null)?.[1] ?? 0;
+      if (current > through) {
+        forgetThrough(current);
+        through = current;
+      }
+      // Rows come in position order; sorting only guards a change of plan.
+      const added = rows.filter((row): row is [string, number, number] => row[0] !== null);
+      if (added.some((row, i) => i > 0 && row[1] < added[i - 1]![1]))
+        added.sort((a, b) => a[1] - b[1]);
+      for (const [streamId, position, revision] of added) {
+        if (position <= seen) continue;
+        const entry = { position, streamId, revision };
+        entries.push(entry);
+        const events = byStream.get(streamId);
+        if (events) events.push(entry);
+        else byStream.set(streamId, [entry]);
+        seen = position;
+      }
+      seen = Math.max(seen, through);
+      return through;
+    },
+    /** A stream's events after `through`, in revision order, as of the last refresh. */
+    events(streamId: string): readonly TailEvent[] {
+      return byStream.get(streamId) ?? [];
+    },
+  };
+}
