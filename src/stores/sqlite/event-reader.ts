@@ -101,7 +101,7 @@ export function createEventReader(db: SqliteDatabase) {
       direction: Direction,
       limit = MAX_LIMIT,
     ) {
-      const indexed = tail.refresh();
+      const through = tail.refresh();
       const inTail = tail.events(streamId);
       if (direction === 'forwards') {
         const fromRevision = from ?? 0;
@@ -111,7 +111,7 @@ export function createEventReader(db: SqliteDatabase) {
         const rows =
           first && first.revision <= fromRevision
             ? []
-            : indexedForwards.all(streamId, fromRevision, indexed, limit);
+            : indexedForwards.all(streamId, fromRevision, through, limit);
         for (const event of inTail) {
           if (rows.length >= limit) break;
           if (event.revision >= fromRevision) rows.push(tailRow(event));
@@ -125,7 +125,7 @@ export function createEventReader(db: SqliteDatabase) {
         if (event.revision <= fromRevision) rows.push(tailRow(event));
       }
       if (rows.length < limit)
-        rows.push(...indexedBackwards.all(streamId, fromRevision, indexed, limit - rows.length));
+        rows.push(...indexedBackwards.all(streamId, fromRevision, through, limit - rows.length));
       return rows.map(toRecorded);
     },
     readAll(

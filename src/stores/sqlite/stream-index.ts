@@ -10,15 +10,16 @@ type SqliteDatabase = Database.Database;
  * revision) to a position for every event up to `stream_index_state.through`,
  * and the writer indexes the events after it (the tail) once there are at
  * least STREAM_INDEX_LAG of them, in the same transaction as the append that
- * filled it, sorted, so each stream's leaf is written once per round. Readers
- * look a stream up in the index up to `through` and scan the tail (fewer than
- * STREAM_INDEX_LAG rows, at the end of the log) for the rest.
+ * filled it, sorted, so each stream's leaf is written once per round. A
+ * stream's events up to `through` are found through the index; the rest are in
+ * the tail, fewer than STREAM_INDEX_LAG rows at the end of the log, which the
+ * writer scans on a revision-cache miss and readers follow (stream-tail.ts).
  */
 
 /** The most events after `through` once a write transaction ends. */
 export const STREAM_INDEX_LAG = 512;
 
-export const STREAM_INDEX_SCHEMA = `
+const STREAM_INDEX_SCHEMA = `
 CREATE TABLE IF NOT EXISTS stream_index (
   stream_id TEXT    NOT NULL,
   revision  INTEGER NOT NULL,
