@@ -14,8 +14,9 @@ interface EventRow {
 }
 
 const COLUMNS = 'position, stream_id, revision, event_id, type, data, metadata, recorded_at';
-const INDEXED_COLUMNS =
-  'e.position, e.stream_id, e.revision, e.event_id, e.type, e.data, e.metadata, e.recorded_at';
+const INDEXED_COLUMNS = COLUMNS.split(', ')
+  .map((column) => `e.${column}`)
+  .join(', ');
 const MAX_LIMIT = Number.MAX_SAFE_INTEGER;
 
 const toRecorded = (row: EventRow): RecordedEvent => ({

@@ -1,6 +1,4 @@
-import type Database from 'better-sqlite3';
-
-type SqliteDatabase = Database.Database;
+import type { SqliteDatabase } from './sqlite-database.js';
 
 export interface TailEvent {
   readonly position: number;
