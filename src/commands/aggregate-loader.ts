@@ -57,6 +57,20 @@ export class AggregateLoader {
     return loaded;
   }
 
+  /**
+   * The state this process last saw for the stream, without reading it: the
+   * cached entry, or for an aggregate without snapshots a brand-new stream.
+   * Unverified: only an append expecting its revision confirms it.
+   */
+  guess<S, C, E extends DomainEvent>(
+    aggregate: Aggregate<S, C, E>,
+    streamId: string,
+  ): LoadedAggregate<S> | undefined {
+    const cached = this.cache.get(streamId) as LoadedAggregate<S> | undefined;
+    if (cached || aggregate.snapshot) return cached;
+    return { state: aggregate.decider.initialState, revision: -1, sinceSnapshot: 0 };
+  }
+
   fold<S, C, E extends DomainEvent>(
     aggregate: Aggregate<S, C, E>,
     from: LoadedAggregate<S>,

@@ -5,6 +5,7 @@ import { currentSchemaVersion } from '../events/upcasters.js';
 import { comparePositions } from '../stores/position.js';
 import {
   WrongExpectedRevisionError,
+  type AppendResult,
   type EventStore,
   type EventToAppend,
 } from '../stores/event-store.js';
@@ -45,8 +46,16 @@ export interface CommandHandler {
 const defaultSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 /**
- * Load the stream, fold, decide, append with the expected revision; on a
- * conflict reload and decide again (bounded, with jittered backoff).
+ * Decides against what this process last saw of the stream, then appends
+ * expecting that revision. The cache is a guess and the append's expected
+ * revision is the check: a guess is the cached state or, for an aggregate
+ * without snapshots that is not cached, a stream that does not exist yet, so
+ * warm and new streams are not read at all. Anything but a successful append
+ * on a guess (a conflict, a rejection, no events, an If-Match mismatch) is
+ * decided again on a fresh read, and only that outcome is returned; conflicts
+ * there are retried with jittered backoff, a bounded number of times. The
+ * read goes on from the cached revision: the log only grows, so the state at
+ * that revision stays right. Keyed commands always read (see below).
  */
 export function createCommandHandler(deps: CommandHandlerDeps): CommandHandler {
   const newId = deps.newId ?? newEventId;
@@ -64,8 +73,7 @@ export function createCommandHandler(deps: CommandHandlerDeps): CommandHandler {
     context: CommandContext,
     eventIdFor: (index: number) => string,
   ): Promise<CommandResult<E>> {
-    for (let attempt = 1; ; attempt++) {
-      const loaded = await loader.load(aggregate, streamId);
+    const decide = (loaded: LoadedAggregate<S>): readonly E[] => {
       if (context.expectedRevision !== undefined && context.expectedRevision !== loaded.revision) {
         throw new AppError(
           'PRECONDITION_FAILED',
@@ -73,32 +81,55 @@ export function createCommandHandler(deps: CommandHandlerDeps): CommandHandler {
           { revision: loaded.revision },
         );
       }
-      const decided = aggregate.decider.decide(command, loaded.state);
+      return aggregate.decider.decide(command, loaded.state);
+    };
+    /** Undefined when the stream is no longer at `loaded.revision`. */
+    const append = async (
+      loaded: LoadedAggregate<S>,
+      decided: readonly E[],
+    ): Promise<CommandResult<E> | undefined> => {
+      const events = withMetadata(aggregate, decided, loaded.revision, context, eventIdFor);
+      let appended: AppendResult;
+      try {
+        appended = await deps.eventStore.appendToStream(streamId, events.map(toAppend), {
+          expectedRevision: loaded.revision < 0 ? 'no_stream' : loaded.revision,
+        });
+      } catch (error) {
+        if (error instanceof WrongExpectedRevisionError) return undefined;
+        throw error;
+      }
+      if (appended.nextRevision !== loaded.revision + events.length) {
+        // The store already held these event ids: report what it stored.
+        loader.forget(streamId);
+        return storedRun(streamId, appended.nextRevision - events.length + 1, eventIdFor);
+      }
+      loader.remember(aggregate, streamId, advance(aggregate, loaded, events));
+      return { events, nextRevision: appended.nextRevision, position: appended.position };
+    };
+
+    // A keyed command's event ids may already be stored by an earlier run;
+    // only an append at a revision that was read tells that run from a new one.
+    const guess = context.idempotencyKey ? undefined : loader.guess(aggregate, streamId);
+    if (guess) {
+      const decided = decidedOrUndefined(() => decide(guess));
+      const appended = decided?.length ? await append(guess, decided) : undefined;
+      if (appended) return appended;
+    }
+    for (let attempt = 1; ; attempt++) {
+      const loaded = await loader.load(aggregate, streamId);
+      const decided = decide(loaded);
       if (decided.length === 0) {
         return { events: [], nextRevision: loaded.revision, position: undefined };
       }
-      const events = withMetadata(aggregate, decided, loaded.revision, context, eventIdFor);
-      try {
-        const appended = await deps.eventStore.appendToStream(streamId, events.map(toAppend), {
-          expectedRevision: loaded.revision < 0 ? 'no_stream' : loaded.revision,
-        });
-        if (appended.nextRevision !== loaded.revision + events.length) {
-          // The store already held these event ids: report what it stored.
-          loader.forget(streamId);
-          return storedRun(streamId, appended.nextRevision - events.length + 1, eventIdFor);
-        }
-        loader.remember(aggregate, streamId, advance(aggregate, loaded, events));
-        return { events, nextRevision: appended.nextRevision, position: appended.position };
-      } catch (error) {
-        if (!(error instanceof WrongExpectedRevisionError)) throw error;
-        if (attempt >= maxAttempts) {
-          throw new AppError(
-            'CONCURRENCY_CONFLICT',
-            `${streamId} kept changing; the command was not applied after ${attempt} attempts`,
-          );
-        }
-        await sleep(random() * Math.min(100, 2 ** attempt));
+      const appended = await append(loaded, decided);
+      if (appended) return appended;
+      if (attempt >= maxAttempts) {
+        throw new AppError(
+          'CONCURRENCY_CONFLICT',
+          `${streamId} kept changing; the command was not applied after ${attempt} attempts`,
+        );
       }
+      await sleep(random() * Math.min(100, 2 ** attempt));
     }
   }
 
@@ -216,6 +247,15 @@ function advance<S, C, E extends DomainEvent>(
     revision: loaded.revision + events.length,
     sinceSnapshot: loaded.sinceSnapshot + events.length,
   };
+}
+
+/** A rejection on a guessed state only means: decide again on a fresh read. */
+function decidedOrUndefined<E>(decide: () => readonly E[]): readonly E[] | undefined {
+  try {
+    return decide();
+  } catch {
+    return undefined;
+  }
 }
 
 const toAppend = (event: AppendedEvent): EventToAppend => ({
