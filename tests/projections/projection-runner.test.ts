@@ -171,6 +171,23 @@ describe.each(readStores)('projection runner on %s', (_, openReadStore) => {
       });
     });
 
+    it('lets the event loop turn between batches while catching up', async () => {
+      await seed();
+      let turns = 0;
+      let caughtUp = false;
+      const turn = () => {
+        turns++;
+        if (!caughtUp) setImmediate(turn);
+      };
+      setImmediate(turn);
+      const runner = start({ catchUpBatchSize: 10 });
+      await runner.waitFor(await head());
+      caughtUp = true;
+      // 90 events in batches of 10: the loop turned between them, not only at the end.
+      expect(turns).toBeGreaterThanOrEqual(8);
+      expect(await withoutPositions()).toEqual(await expected());
+    });
+
     it('leaves every document identical when the whole log is replayed', async () => {
       await seed();
       const first = start();
