@@ -32,7 +32,7 @@ function canonical(value: unknown): unknown {
  * Checks the read-model builder against the real thing on a small shop: the
  * full log (every event type) is appended to an event store and the
  * projections' runners catch up on it; the builder makes its documents from
- * the same simulation; every document of the four collections is compared.
+ * the same simulation; every document of the given collections is compared.
  */
 export async function checkBuilder(
   dir: string,

@@ -5,6 +5,7 @@ import { ordersProjection } from '../../../src/projections/orders/orders-project
 import { docKey, type DocKey, type Projection } from '../../../src/projections/projection.js';
 import { salesProjection } from '../../../src/projections/sales/sales-projection.js';
 import { SALES, SALES_TOTALS } from '../../../src/projections/sales/sales-doc.js';
+import { SEARCH_STOCK } from '../../../src/projections/search/search-doc.js';
 import { searchProjection } from '../../../src/projections/search/search-projection.js';
 import { matchesFilter, type RecordedEvent } from '../../../src/stores/event-store.js';
 import type { Doc, ReadStore, Write } from '../../../src/stores/read-store.js';
@@ -211,12 +212,20 @@ export async function buildReadModels(
     const { onHand, available, unitsSold } = counters(doc);
     return { ...doc, onHand, reserved: 0, available, unitsSold };
   });
-  search.update((doc) => ({ ...doc, available: counters(doc).available }));
   await catalog.flush();
   await search.flush();
   await orders.flush();
+  // Search keeps each product's stock in a document of its own.
+  const stockDocs = [...stock.values()].map(({ productId, available }): Write => ({
+    kind: 'put',
+    collection: SEARCH_STOCK,
+    doc: { _id: productId, available, _position: String(position) },
+  }));
+  for (let i = 0; i < stockDocs.length; i += COMMIT_DOCS) {
+    await readStore.commit('search', String(position), stockDocs.slice(i, i + COMMIT_DOCS));
+  }
   const documents: Record<string, number> = {};
-  for (const name of ['catalog', 'search', 'orders', 'sales', SALES_TOTALS]) {
+  for (const name of ['catalog', 'search', SEARCH_STOCK, 'orders', 'sales', SALES_TOTALS]) {
     documents[name] = await readStore.collection(name).count();
   }
   return {

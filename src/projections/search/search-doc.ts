@@ -33,16 +33,21 @@ export const WORD_SCORES = [5, 3, 1] as const;
 export const scoredKey = (score: number, word: string): string => `${score} ${word}`;
 
 /**
- * One product of the search index. Like the catalog, `pending` holds stock
- * recorded before the product's creation and is never found.
+ * One product of the search index, from its creation on. Its stock is kept
+ * apart (`SearchStockDoc`): stock changes with every order, and rewriting
+ * this document (its words and prefixes) for each of them would cost far more
+ * than the small stock document does.
  */
-export type SearchDoc = Doc & { readonly available: number } & (
-    | { readonly status: 'pending'; readonly productId: string }
-    | ({ readonly status: ProductStatus; readonly priceBand: string } & ProductDetails &
-        SearchIndexFields)
-  );
+export type SearchDoc = Doc & {
+  readonly status: ProductStatus;
+  readonly priceBand: string;
+} & ProductDetails &
+  SearchIndexFields;
 
-export type FindableSearchDoc = Extract<SearchDoc, { readonly status: ProductStatus }>;
+export const SEARCH_STOCK = 'search_stock';
+
+/** A product's available stock, shown with its search results (recorded before or after its creation). */
+export type SearchStockDoc = Doc & { readonly available: number };
 
 export function searchIndexFields(product: ProductDetails): SearchIndexFields {
   const { name, description, category, sku, attributes } = product;

@@ -12,39 +12,72 @@ import {
 } from '../catalog/recorded-event.js';
 import { availableChange } from '../catalog/stock.js';
 import { docKey, type DocSet, type Projection } from '../projection.js';
-import { SEARCH, searchIndexFields, type FindableSearchDoc, type SearchDoc } from './search-doc.js';
+import {
+  SEARCH,
+  SEARCH_STOCK,
+  searchIndexFields,
+  type SearchDoc,
+  type SearchStockDoc,
+} from './search-doc.js';
 import { priceBandOf } from './search-facets.js';
 import { searchIndexes } from './search-sorts.js';
 
 export type SearchEvent = ProductEvent | InventoryEvent;
 
-/** The search read model: one document per product with its words and their prefixes. */
+/**
+ * The search read model: one document per product with its words and their
+ * prefixes, and apart from it the product's available stock.
+ */
 export const searchProjection: Projection = {
   name: 'search',
-  version: 2,
-  collections: [{ name: SEARCH, indexes: searchIndexes }],
+  version: 3,
+  collections: [
+    { name: SEARCH, indexes: searchIndexes },
+    { name: SEARCH_STOCK, indexes: [] },
+  ],
   filter: {
     streamCategories: ['product', 'inventory'],
     eventTypes: [...productEventTypes, ...inventoryEventTypes],
   },
   keys(event) {
     const productId = productIdOf(event);
-    return productId === undefined ? [] : [{ collection: SEARCH, id: productId }];
+    return productId === undefined ? [] : [{ collection: collectionOf(event), id: productId }];
   },
   apply(event: RecordedEvent, docs: DocSet) {
     const productId = productIdOf(event);
     if (productId === undefined) return new Map();
-    const key = docKey({ collection: SEARCH, id: productId });
-    const before = docs.get(key) as SearchDoc | undefined;
-    const after = evolveSearchDoc(before, asDomainEvent(event), productId, occurredAt(event));
+    const key = docKey({ collection: collectionOf(event), id: productId });
+    const before = docs.get(key);
+    const domainEvent = asDomainEvent<SearchEvent>(event);
+    const after = isStockEvent(domainEvent)
+      ? evolveSearchStock(before as SearchStockDoc | undefined, domainEvent)
+      : evolveSearchDoc(before as SearchDoc | undefined, domainEvent, productId, occurredAt(event));
     return after === before ? new Map() : new Map<string, Doc | undefined>([[key, after]]);
   },
 };
 
-/** The product's search document after an event; the same object when nothing changes. */
+const stockEventTypes: ReadonlySet<string> = new Set(inventoryEventTypes);
+
+const isStockEvent = (event: SearchEvent): event is InventoryEvent =>
+  stockEventTypes.has(event.type);
+
+const collectionOf = (event: RecordedEvent) =>
+  stockEventTypes.has(event.type) ? SEARCH_STOCK : SEARCH;
+
+/** The product's stock document after an inventory event; the same object when nothing changes. */
+export function evolveSearchStock(
+  doc: SearchStockDoc | undefined,
+  event: InventoryEvent,
+): SearchStockDoc | undefined {
+  const change = availableChange(event);
+  if (change === 0) return doc;
+  return { _id: event.data.productId, available: (doc?.available ?? 0) + change };
+}
+
+/** The product's search document after a product event; the same object when nothing changes. */
 export function evolveSearchDoc(
   doc: SearchDoc | undefined,
-  event: SearchEvent,
+  event: ProductEvent,
   productId: string,
   at: string,
 ): SearchDoc | undefined {
@@ -52,10 +85,10 @@ export function evolveSearchDoc(
     case 'ProductCreated': {
       const { sku, name, description, category, price, attributes } = event.data;
       const product = { productId, sku, name, description, category, price, attributes };
-      return indexed({ ...product, createdAt: at }, 'active', doc?.available ?? 0);
+      return indexed({ ...product, createdAt: at }, 'active');
     }
     case 'ProductUpdated': {
-      if (!isFindable(doc)) return doc;
+      if (!doc) return doc;
       const { name, description, category, attributes } = event.data;
       const product: ProductDetails = {
         productId,
@@ -67,26 +100,14 @@ export function evolveSearchDoc(
         attributes: attributes ?? doc.attributes,
         createdAt: doc.createdAt,
       };
-      return indexed(product, doc.status, doc.available);
+      return indexed(product, doc.status);
     }
     case 'PriceChanged':
-      return isFindable(doc)
+      return doc
         ? { ...doc, price: event.data.price, priceBand: priceBandOf(event.data.price.amount) }
         : doc;
     case 'ProductDiscontinued':
-      return isFindable(doc) ? { ...doc, status: 'discontinued' } : doc;
-    case 'StockReceived':
-    case 'StockAdjusted':
-    case 'StockReserved':
-    case 'StockReservationFailed':
-    case 'ReservationReleased':
-    case 'ReservationCommitted':
-    case 'StockReturned': {
-      const change = availableChange(event);
-      if (change === 0) return doc;
-      const current = doc ?? { _id: productId, status: 'pending', productId, available: 0 };
-      return { ...current, available: current.available + change };
-    }
+      return doc ? { ...doc, status: 'discontinued' } : doc;
     default: {
       const _exhaustive: never = event;
       return doc;
@@ -94,20 +115,12 @@ export function evolveSearchDoc(
   }
 }
 
-const isFindable = (doc: SearchDoc | undefined): doc is FindableSearchDoc =>
-  doc !== undefined && doc.status !== 'pending';
-
-function indexed(
-  product: ProductDetails,
-  status: FindableSearchDoc['status'],
-  available: number,
-): FindableSearchDoc {
+function indexed(product: ProductDetails, status: SearchDoc['status']): SearchDoc {
   return {
     _id: product.productId,
     status,
     ...product,
     priceBand: priceBandOf(product.price.amount),
-    available,
     ...searchIndexFields(product),
   };
 }

@@ -1,4 +1,4 @@
-import type { Filter, ReadCollection, ReadStore } from '../../stores/read-store.js';
+import type { Doc, Filter, ReadCollection, ReadStore } from '../../stores/read-store.js';
 import type { Money } from '../../events/money.js';
 import {
   afterKey,
@@ -9,7 +9,14 @@ import {
   sortSpecOf,
   toPage,
 } from '../catalog/keyset.js';
-import { SEARCH, scoredKey, WORD_SCORES, type FindableSearchDoc } from './search-doc.js';
+import {
+  SEARCH,
+  SEARCH_STOCK,
+  scoredKey,
+  WORD_SCORES,
+  type SearchDoc,
+  type SearchStockDoc,
+} from './search-doc.js';
 import {
   categoryFacet,
   countsByCategoryAndBand,
@@ -59,7 +66,7 @@ export interface SearchResult {
   readonly facets: Facets;
 }
 
-type Scored = FindableSearchDoc & { readonly score: number };
+type Scored = SearchDoc & { readonly score: number };
 
 // Heavy fields stay in the store; what is left is what a SearchItem needs.
 const itemFields = {
@@ -128,9 +135,13 @@ export async function searchProducts(store: ReadStore, query: SearchQuery): Prom
   ]);
   const category = facets.includes('category') ? allCategories : undefined;
   const price = facets.includes('price') ? allBands : undefined;
-  const shown = toPage(ordering, docs, limit, toSearchItem);
+  const shown = toPage(ordering, docs, limit, (doc) => doc);
+  const stock = await store
+    .collection(SEARCH_STOCK)
+    .getMany(shown.items.map((doc) => doc.productId));
   return {
     ...shown,
+    items: shown.items.map((doc) => toSearchItem(doc, stock.get(doc.productId))),
     total,
     facets: { ...(category && { category }), ...(price && { price }) },
   };
@@ -163,7 +174,7 @@ async function byScoredKeys(
       limit: wanted - docs.length,
       projection: itemFields,
     });
-    for (const doc of found) docs.push({ ...(doc as FindableSearchDoc), score });
+    for (const doc of found) docs.push({ ...(doc as SearchDoc), score });
   }
   return docs;
 }
@@ -201,7 +212,9 @@ function scoreOf(words: readonly string[]): unknown {
   };
 }
 
-function toSearchItem(doc: Scored): SearchItem {
-  const { productId, sku, name, category, price, available, createdAt, score } = doc;
+/** The item shown for a match, with the product's stock (kept apart from its words). */
+function toSearchItem(doc: Scored, stock: Doc | undefined): SearchItem {
+  const { productId, sku, name, category, price, createdAt, score } = doc;
+  const available = (stock as SearchStockDoc | undefined)?.available ?? 0;
   return { productId, sku, name, category, price, available, createdAt, score };
 }

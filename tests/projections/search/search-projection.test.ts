@@ -35,7 +35,6 @@ describe('search projection', () => {
             price: eur(450),
             attributes: { origin: 'France' },
             createdAt: '2026-01-02T00:00:00.000Z',
-            available: 0,
             terms: ['1', 'brulee', 'cb', 'creme', 'dessert', 'food', 'france'],
             prefixes: [
               '1',
@@ -73,7 +72,7 @@ describe('search projection', () => {
     );
   });
 
-  it('re-indexes on update and follows price, status and available stock', () => {
+  it('re-indexes on update and follows price and status; stock goes to its own document', () => {
     const p = productLog();
     const docs = projectFiltered(searchProjection, [
       p.created('p1', { name: 'Old name', description: 'kept' }),
@@ -91,29 +90,38 @@ describe('search projection', () => {
       description: 'kept',
       price: eur(2500),
       priceBand: '10-50',
-      available: 5,
       status: 'discontinued',
       namePrefixes: ['la', 'lap', 'lapt', 'lapto', 'laptop'],
     });
     expect(doc?.terms).toEqual(expect.arrayContaining(['laptop', 'kept']));
     expect(doc?.terms).not.toContain('old');
+    expect(doc).not.toHaveProperty('available');
+    expect(docs.get('search_stock/p1')).toEqual({ _id: 'p1', _position: '7', available: 5 });
   });
 
-  it('keeps stock seen before the product exists in a pending document', () => {
+  it('keeps stock seen before the product exists, and never finds it alone', () => {
     const p = productLog();
     const before = projectFiltered(searchProjection, [
       p.received('p1', 3),
       p.reservationFailed('p1', 'o1', 9),
     ]);
-    expect(before.get('search/p1')).toEqual({
-      _id: 'p1',
-      _position: '1',
-      status: 'pending',
-      productId: 'p1',
-      available: 3,
-    });
+    expect(before.get('search/p1')).toBeUndefined();
+    expect(before.get('search_stock/p1')).toEqual({ _id: 'p1', _position: '1', available: 3 });
     const after = projectFiltered(searchProjection, [p.created('p1')], before);
-    expect(after.get('search/p1')).toMatchObject({ status: 'active', available: 3 });
+    expect(after.get('search/p1')).toMatchObject({ status: 'active', productId: 'p1' });
+    expect(after.get('search_stock/p1')).toEqual({ _id: 'p1', _position: '1', available: 3 });
+  });
+
+  it('leaves the search document alone when only stock changes', () => {
+    const p = productLog();
+    const created = projectFiltered(searchProjection, [p.created('p1')]);
+    const after = projectFiltered(
+      searchProjection,
+      [p.received('p1', 4), p.reserved('p1', 'o1', 1)],
+      created,
+    );
+    expect(after.get('search/p1')).toBe(created.get('search/p1'));
+    expect(after.get('search_stock/p1')).toMatchObject({ available: 3 });
   });
 
   it('folding the same events twice gives the same documents', () => {

@@ -115,6 +115,17 @@ describe('search queries', () => {
     });
   });
 
+  it('shows each item with its stock, kept apart from its words', async () => {
+    const { items } = await searchProducts(store, { q: 'lapt', sort: 'price' });
+    expect(Object.fromEntries(items.map((item) => [item.productId, item.available]))).toEqual({
+      ls: 0,
+      sl: 0,
+      l3: 0,
+      l2: 0,
+      l1: 5,
+    });
+  });
+
   it('filters by category and price (minor units, inclusive)', async () => {
     expect(await ids({ q: 'laptop', category: 'accessories' })).toEqual(['l3', 'sl', 'ls']);
     expect(await ids({ q: 'lapt', minPrice: 4900, maxPrice: 89900 })).toEqual(['l2', 'l3']);
