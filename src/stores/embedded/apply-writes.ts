@@ -13,12 +13,21 @@ const isPlainObject = (value: unknown): value is Record<string, unknown> =>
   typeof value === 'object' && value !== null && !Array.isArray(value);
 
 /**
+ * Element-table row changes held before they are applied: a batch that
+ * creates many documents with many elements each (a catch-up over thousands
+ * of new products) applies them in rounds this size, not all at the end.
+ */
+const MAX_PENDING_ELEMENT_ROWS = 100_000;
+
+/**
  * Applies the writes in order; run inside the commit's write transaction.
- * Element-table rows are changed together at the end (see ElementWrites).
+ * Element-table rows are changed together (see ElementWrites) at the end, or
+ * sooner when many are pending.
  */
 export function applyWrites(connection: ReadConnection, writes: readonly Write[]): void {
   const elements = new ElementWrites();
   for (const write of writes) {
+    if (elements.pending >= MAX_PENDING_ELEMENT_ROWS) elements.flush(connection);
     switch (write.kind) {
       case 'put':
         put(connection, elements, write.collection, write.doc);

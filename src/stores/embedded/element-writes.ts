@@ -42,6 +42,12 @@ function byKey(a: RowChange, b: RowChange): number {
  */
 export class ElementWrites {
   readonly #tables = new Map<string, { keyCount: number; rows: Map<string, RowChange> }>();
+  #pending = 0;
+
+  /** Row changes held (a row changed twice counts twice): flush early past a bound to cap memory. */
+  get pending(): number {
+    return this.#pending;
+  }
 
   /** `table` is the quoted side-table name; `keyCount` the index's number of keys. */
   remove(table: string, keyCount: number, id: string, elements: readonly KeyValue[]): void {
@@ -49,6 +55,7 @@ export class ElementWrites {
     for (const element of elements) {
       rows.set(`${keyToken(element)}\u0000${id}`, { element, id, others: 'removed' });
     }
+    this.#pending += elements.length;
   }
 
   put(
@@ -61,6 +68,7 @@ export class ElementWrites {
     const rows = this.#rowsOf(table, keyCount);
     for (const element of elements)
       rows.set(`${keyToken(element)}\u0000${id}`, { element, id, others });
+    this.#pending += elements.length;
   }
 
   /** Applies the pending changes (inside the batch's transaction) and forgets them. */
@@ -75,6 +83,7 @@ export class ElementWrites {
       }
     }
     this.#tables.clear();
+    this.#pending = 0;
   }
 
   #rowsOf(table: string, keyCount: number): Map<string, RowChange> {

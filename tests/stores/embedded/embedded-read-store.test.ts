@@ -160,6 +160,48 @@ describe('EmbeddedReadStore', () => {
     expect(await tags.count({ tags: { $in: ['w', 'x', 'y', 'z'] } })).toBe(3);
   });
 
+  it('applies a commit with more element rows than it holds at once in rounds, in order', async () => {
+    const store = await open();
+    await store.ensureIndexes('tags', [{ name: 'by_tags', keys: { tags: 1, status: 1 } }]);
+    // 60 documents of 2,000 elements: past the 100,000 rows held before applying them.
+    const many = (n: number, status: string): Doc => ({
+      _id: `d${n}`,
+      tags: Array.from({ length: 2_000 }, (_, i) => `t${i}`),
+      status,
+    });
+    const docs = Array.from({ length: 60 }, (_, n) => many(n, 'on'));
+    const last: Doc[] = [
+      { _id: 'd0', tags: ['t1', 'fresh'], status: 'off' },
+      { ...many(59, 'off') },
+    ];
+    await store.commit('p', undefined, [
+      ...puts('tags', docs),
+      ...puts('tags', last),
+      { kind: 'delete', collection: 'tags', id: 'd1' },
+    ]);
+    const tags = store.collection('tags');
+    const found = async (filter: Record<string, unknown>) => ids(await tags.find(filter)).sort();
+    expect(await found({ tags: 'fresh' })).toEqual(['d0']);
+    expect(await tags.count({ tags: 't1', status: 'on' })).toBe(57);
+    expect(await found({ tags: 't1', status: 'off' })).toEqual(['d0', 'd59']);
+    expect(await tags.count({ tags: 't1999', status: 'on' })).toBe(57);
+    expect(await found({ tags: 't1999', status: 'off' })).toEqual(['d59']);
+    const db = new Database(path.join(dataDir, 'read-models.sqlite'), { readonly: true });
+    try {
+      const [side] = db
+        .prepare<[], { name: string }>(
+          "SELECT name FROM sqlite_master WHERE type = 'table' AND name LIKE '%:elements'",
+        )
+        .all();
+      const { rows } = db
+        .prepare<[], { rows: number }>(`SELECT count(*) AS rows FROM "${side?.name ?? ''}"`)
+        .get()!;
+      expect(rows).toBe(58 * 2_000 + 2);
+    } finally {
+      db.close();
+    }
+  });
+
   it('orders values of every type through an index as mingo does', async () => {
     const store = await open();
     await store.ensureIndexes('c', [{ name: 'by_owner_at', keys: { owner: 1, at: -1 } }]);
