@@ -45,7 +45,8 @@ export type InventoryState = {
   readonly settled: RecentOutcomes<SettledReservation>;
 };
 
-export const SETTLED_KEPT: OutcomeLimits = { groupSize: 64, groups: 4 };
+// Small groups: settling a reservation copies the open group, so its size is paid per order.
+export const SETTLED_KEPT: OutcomeLimits = { groupSize: 16, groups: 16 };
 
 export const emptyInventory: InventoryState = {
   onHand: 0,
