@@ -103,9 +103,12 @@ export function createEventReader(db: SqliteDatabase) {
       limit = MAX_LIMIT,
     ) {
       const through = tail.refresh();
+      const known = tail.lastRevision(streamId);
       const inTail = tail.events(streamId);
       if (direction === 'forwards') {
         const fromRevision = from ?? 0;
+        // Nothing after the stream's known last revision: no need to look.
+        if (known !== undefined && known < fromRevision) return [];
         // Indexed events all come before the tail's first: skip the index
         // when the read starts in the tail (as most aggregate loads do).
         const first = inTail[0];
@@ -117,6 +120,8 @@ export function createEventReader(db: SqliteDatabase) {
           if (rows.length >= limit) break;
           if (event.revision >= fromRevision) rows.push(tailRow(event));
         }
+        const last = rows.at(-1);
+        if (last && rows.length < limit) tail.learn(streamId, last.revision);
         return rows.map(toRecorded);
       }
       const fromRevision = from ?? MAX_LIMIT;
@@ -127,6 +132,8 @@ export function createEventReader(db: SqliteDatabase) {
       }
       if (rows.length < limit)
         rows.push(...indexedBackwards.all(streamId, fromRevision, through, limit - rows.length));
+      const newest = rows[0];
+      if (newest && from === undefined) tail.learn(streamId, newest.revision);
       return rows.map(toRecorded);
     },
     readAll(
@@ -147,7 +154,12 @@ export function createEventReader(db: SqliteDatabase) {
     },
     streamRevision(streamId: string): number | undefined {
       tail.refresh();
-      return tail.events(streamId).at(-1)?.revision ?? indexedRevision.get(streamId) ?? undefined;
+      const known = tail.lastRevision(streamId);
+      if (known !== undefined) return known;
+      const revision =
+        tail.events(streamId).at(-1)?.revision ?? indexedRevision.get(streamId) ?? undefined;
+      if (revision !== undefined) tail.learn(streamId, revision);
+      return revision;
     },
     headPosition(): number | undefined {
       return head.get() ?? undefined;

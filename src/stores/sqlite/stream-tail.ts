@@ -9,6 +9,9 @@ interface TailEntry extends TailEvent {
   readonly streamId: string;
 }
 
+/** Streams whose last revision a connection keeps, the most recently seen ones. */
+const KNOWN_STREAMS = 100_000;
+
 /**
  * A connection's map of the unindexed tail (see stream-index.ts): which
  * positions after `through` belong to which stream. Scanning the tail for one
@@ -35,6 +38,18 @@ export function createStreamTail(db: SqliteDatabase) {
   let through = 0;
   /** The last position this map has read. */
   let seen = 0;
+  /**
+   * Streams' last revisions as of `seen`. Every event after `seen` comes
+   * through `refresh`, which moves its stream's entry on, so an entry stays
+   * right for as long as the refreshes leave no gap (see `refresh`).
+   */
+  const known = new Map<string, number>();
+
+  function learn(streamId: string, revision: number): void {
+    known.delete(streamId);
+    known.set(streamId, revision);
+    if (known.size > KNOWN_STREAMS) known.delete(known.keys().next().value!);
+  }
 
   function forgetThrough(position: number): void {
     const touched = new Set<string>();
@@ -62,6 +77,9 @@ export function createStreamTail(db: SqliteDatabase) {
     refresh(): number {
       const rows = refreshRows.all(seen);
       const current = rows.find((row) => row[0] === null)?.[1] ?? 0;
+      // Events indexed before this map read them never come through here, so
+      // their streams' known revisions may be behind: forget them all.
+      if (current > seen) known.clear();
       if (current > through) {
         forgetThrough(current);
         through = current;
@@ -77,6 +95,7 @@ export function createStreamTail(db: SqliteDatabase) {
         const events = byStream.get(streamId);
         if (events) events.push(entry);
         else byStream.set(streamId, [entry]);
+        learn(streamId, revision);
         seen = position;
       }
       seen = Math.max(seen, through);
@@ -86,5 +105,14 @@ export function createStreamTail(db: SqliteDatabase) {
     events(streamId: string): readonly TailEvent[] {
       return byStream.get(streamId) ?? [];
     },
+    /** The stream's last revision as of the last refresh, when this map knows it. */
+    lastRevision(streamId: string): number | undefined {
+      return known.get(streamId);
+    },
+    /**
+     * Records a stream's last revision as of the last refresh, found by a read
+     * that went to the end of the stream (index up to `through`, then the tail).
+     */
+    learn,
   };
 }

@@ -151,6 +151,44 @@ describe('deferred stream index', () => {
     expect(through(db)).toBeGreaterThan(3 * STREAM_INDEX_LAG);
   });
 
+  it('a reader that knows where streams end still sees what is appended after, however it is indexed', () => {
+    const reader = createEventReader(db);
+    const appendBatch = createBatchAppender(db);
+    const expected = new Map<string, string[]>(STREAMS.map((s) => [s, []]));
+    const next = random(11);
+    let n = 0;
+    const appendSome = (count: number) => {
+      for (let done = 0; done < count;) {
+        const requests = Array.from({ length: 1 + next(30) }, () => ({
+          streamId: STREAMS[next(STREAMS.length)]!,
+          expectedRevision: 'any' as const,
+          events: [event(`k-${n++}`)],
+        }));
+        appendBatch(requests, []);
+        for (const r of requests) expected.get(r.streamId)!.push(r.events[0]!.eventId);
+        done += requests.length;
+      }
+    };
+    /** Reads on from the end the reader last saw, as an aggregate cache does. */
+    const readOn = (streamId: string, known: number) =>
+      reader.readStream(streamId, known + 1, 'forwards').map((e) => e.eventId);
+    const ends = new Map<string, number>(STREAMS.map((s) => [s, -1]));
+    for (let round = 0; round < 60; round++) {
+      // Few events (read before they are indexed) or many (indexed before the
+      // reader looks again, so they never pass through its tail map).
+      appendSome(round % 3 === 0 ? 2 * STREAM_INDEX_LAG : 1 + next(20));
+      for (const streamId of STREAMS) {
+        const ids = expected.get(streamId)!;
+        const known = ends.get(streamId)!;
+        expect(readOn(streamId, known)).toEqual(ids.slice(known + 1));
+        expect(readOn(streamId, ids.length - 1)).toEqual([]);
+        expect(reader.streamRevision(streamId)).toBe(ids.length - 1);
+        ends.set(streamId, ids.length - 1);
+      }
+    }
+    expect(through(db)).toBeGreaterThan(10 * STREAM_INDEX_LAG);
+  });
+
   it('reads each event once when the tail is indexed between reading `through` and the index', () => {
     const streams = appendRandomly(db, STREAM_INDEX_LAG + 10, 6);
     // What a reader sees if the writer indexes the tail after the reader has
