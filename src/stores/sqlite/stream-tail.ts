@@ -13,6 +13,13 @@ interface TailEntry extends TailEvent {
 const KNOWN_STREAMS = 100_000;
 
 /**
+ * Events already indexed that a refresh still reads to keep the known
+ * revisions (a writer indexes the tail in the transaction that makes it too
+ * long, so a reader that kept up still finds `through` past what it read).
+ */
+export const CATCH_UP_WINDOW = 4_096;
+
+/**
  * A connection's map of the unindexed tail (see stream-index.ts): which
  * positions after `through` belong to which stream. Scanning the tail for one
  * stream reads every row of it; this map reads each tail row once, when the
@@ -22,13 +29,14 @@ const KNOWN_STREAMS = 100_000;
  */
 export function createStreamTail(db: SqliteDatabase) {
   // `through` (the row without a stream) and the rows after what this map has
-  // read, in one statement: one read transaction, one snapshot.
+  // read (indexed ones only within the window), in one statement: one read
+  // transaction, one snapshot.
   const refreshRows = db
-    .prepare<[number], [string | null, number, number | null]>(
+    .prepare<{ seen: number; window: number }, [string | null, number, number | null]>(
       `SELECT NULL, through, NULL FROM stream_index_state
        UNION ALL
        SELECT stream_id, position, revision FROM events
-        WHERE position > max(?, (SELECT through FROM stream_index_state))`,
+        WHERE position > max(:seen, (SELECT through FROM stream_index_state) - :window)`,
     )
     .raw();
   const byStream = new Map<string, TailEntry[]>();
@@ -75,11 +83,11 @@ export function createStreamTail(db: SqliteDatabase) {
      * up to the head as of this call.
      */
     refresh(): number {
-      const rows = refreshRows.all(seen);
+      const rows = refreshRows.all({ seen, window: CATCH_UP_WINDOW });
       const current = rows.find((row) => row[0] === null)?.[1] ?? 0;
-      // Events indexed before this map read them never come through here, so
-      // their streams' known revisions may be behind: forget them all.
-      if (current > seen) known.clear();
+      // Events indexed before this map could read them never come through
+      // here, so their streams' known revisions may be behind: forget them all.
+      if (current - CATCH_UP_WINDOW > seen) known.clear();
       if (current > through) {
         forgetThrough(current);
         through = current;
@@ -90,13 +98,14 @@ export function createStreamTail(db: SqliteDatabase) {
         added.sort((a, b) => a[1] - b[1]);
       for (const [streamId, position, revision] of added) {
         if (position <= seen) continue;
+        learn(streamId, revision);
+        seen = position;
+        if (position <= through) continue;
         const entry = { position, streamId, revision };
         entries.push(entry);
         const events = byStream.get(streamId);
         if (events) events.push(entry);
         else byStream.set(streamId, [entry]);
-        learn(streamId, revision);
-        seen = position;
       }
       seen = Math.max(seen, through);
       return through;
