@@ -21,6 +21,8 @@ interface ChargeRow {
  */
 export class SimulatedPaymentGateway implements PaymentGateway {
   private readonly db: Database.Database;
+  private readonly byKey: Database.Statement<[string], ChargeRow>;
+  private readonly insert: Database.Statement<[string, string, number, string, string], string>;
 
   constructor(
     dataDir: string,
@@ -33,6 +35,15 @@ export class SimulatedPaymentGateway implements PaymentGateway {
     this.db.exec(`CREATE TABLE IF NOT EXISTS ledger (
       key TEXT PRIMARY KEY, kind TEXT NOT NULL, amount INTEGER NOT NULL,
       currency TEXT NOT NULL, ref TEXT NOT NULL)`);
+    this.byKey = this.db.prepare(
+      'SELECT key, kind, amount, currency, ref FROM ledger WHERE key = ?',
+    );
+    this.insert = this.db
+      .prepare<[string, string, number, string, string], string>(
+        `INSERT INTO ledger (key, kind, amount, currency, ref) VALUES (?, ?, ?, ?, ?)
+         ON CONFLICT (key) DO NOTHING RETURNING ref`,
+      )
+      .pluck();
   }
 
   async capture(
@@ -84,21 +95,14 @@ export class SimulatedPaymentGateway implements PaymentGateway {
   }
 
   private find(key: string): ChargeRow | undefined {
-    return this.db
-      .prepare<[string], ChargeRow>(
-        'SELECT key, kind, amount, currency, ref FROM ledger WHERE key = ?',
-      )
-      .get(key);
+    return this.byKey.get(key);
   }
 
   /** Inserts once per key; a concurrent duplicate keeps the first row's reference. */
   private record(key: string, kind: ChargeRow['kind'], amount: Money, ref: string): string {
-    this.db
-      .prepare(
-        'INSERT OR IGNORE INTO ledger (key, kind, amount, currency, ref) VALUES (?, ?, ?, ?, ?)',
-      )
-      .run(key, kind, amount.amount, amount.currency, ref);
-    return this.find(key)?.ref ?? ref;
+    return (
+      this.insert.get(key, kind, amount.amount, amount.currency, ref) ?? this.find(key)?.ref ?? ref
+    );
   }
 }
 
