@@ -10,7 +10,7 @@ interface TailEntry extends TailEvent {
 }
 
 /** Streams whose last revision a connection keeps, the most recently seen ones. */
-const KNOWN_STREAMS = 100_000;
+const KNOWN_STREAMS = 20_000;
 
 /**
  * Events already indexed that a refresh still reads to keep the known
