@@ -20,6 +20,14 @@ const open = async () => {
 const puts = (collection: string, docs: Doc[]): Write[] =>
   docs.map((doc) => ({ kind: 'put', collection, doc }));
 const ids = (docs: readonly Doc[]) => docs.map((d) => d._id);
+/** The name of the one element table in the read store. */
+const elementTable = (db: Database.Database): string =>
+  db
+    .prepare<[], string>(
+      "SELECT name FROM sqlite_master WHERE type = 'table' AND name LIKE '%:elements'",
+    )
+    .pluck()
+    .get() ?? '';
 
 beforeEach(() => {
   dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'embedded-read-'));
@@ -111,15 +119,9 @@ describe('EmbeddedReadStore', () => {
     }
     const db = new Database(path.join(dataDir, 'read-models.sqlite'), { readonly: true });
     try {
-      const [side] = db
-        .prepare<[], { name: string }>(
-          "SELECT name FROM sqlite_master WHERE type = 'table' AND name LIKE '%:elements'",
-        )
-        .all();
+      const side = elementTable(db);
       const rows = db
-        .prepare<[], { e: unknown; c1: unknown; id: string }>(
-          `SELECT e, c1, id FROM "${side?.name ?? ''}"`,
-        )
+        .prepare<[], { e: unknown; c1: unknown; id: string }>(`SELECT e, c1, id FROM "${side}"`)
         .all()
         .map((r) => JSON.stringify([r.id, r.e, r.c1]))
         .sort();
@@ -188,13 +190,9 @@ describe('EmbeddedReadStore', () => {
     expect(await found({ tags: 't1999', status: 'off' })).toEqual(['d59']);
     const db = new Database(path.join(dataDir, 'read-models.sqlite'), { readonly: true });
     try {
-      const [side] = db
-        .prepare<[], { name: string }>(
-          "SELECT name FROM sqlite_master WHERE type = 'table' AND name LIKE '%:elements'",
-        )
-        .all();
+      const side = elementTable(db);
       const { rows } = db
-        .prepare<[], { rows: number }>(`SELECT count(*) AS rows FROM "${side?.name ?? ''}"`)
+        .prepare<[], { rows: number }>(`SELECT count(*) AS rows FROM "${side}"`)
         .get()!;
       expect(rows).toBe(58 * 2_000 + 2);
     } finally {
