@@ -14,8 +14,8 @@ import {
   RECOMMENDATIONS,
   type OrderBasketDoc,
   type RecommendationDoc,
-  type TogetherCount,
 } from './recommendations-doc.js';
+import { addTo } from './together-counts.js';
 
 export type RecommendationEvent =
   | OrderPlaced
@@ -156,21 +156,4 @@ function changedCounts(
     key,
     { _id: productId, productId, together: addTo(before?.together ?? [], others, sign) },
   ];
-}
-
-/** Counts with `sign` added for each of `others`, zeros dropped, most first then by id. */
-function addTo(
-  together: readonly TogetherCount[],
-  others: readonly string[],
-  sign: 1 | -1,
-): TogetherCount[] {
-  const counts = new Map(together.map((entry) => [entry.productId, entry.count]));
-  for (const id of others) counts.set(id, (counts.get(id) ?? 0) + sign);
-  return [...counts]
-    .filter(([, count]) => count > 0)
-    .map(([productId, count]) => ({ productId, count }))
-    .sort(
-      (a, b) =>
-        b.count - a.count || (a.productId < b.productId ? -1 : a.productId > b.productId ? 1 : 0),
-    );
 }
