@@ -4,7 +4,8 @@ import type { Doc, Update, Write } from '../read-store.js';
 import { InvalidWriteError, isConstraintError } from './embedded-errors.js';
 import { elementRows, keyToken, sameRows } from './element-index.js';
 import { ElementWrites } from './element-writes.js';
-import { hasArrayOnPath, pathSegments, type KeyValue } from './index-keys.js';
+import { hasArrayOnPath, pathSegments, sameKey, type KeyValue } from './index-keys.js';
+import { keysOf } from './key-columns.js';
 import type { ReadConnection } from './read-connection.js';
 import type { RegisteredCollection, RegisteredIndex } from './registry.js';
 import { quoteIdentifier } from './sql-names.js';
@@ -111,7 +112,9 @@ function store(
   before: string | undefined,
 ): void {
   try {
-    statements(connection, collection).upsert.run(id, JSON.stringify(doc));
+    const json = JSON.stringify(doc);
+    if (collection.keyColumns.length === 0) statements(connection, collection).upsert.run(id, json);
+    else storeWithKeys(connection, collection, id, json, keysOf(doc, collection.keyColumns));
   } catch (error) {
     if (!isConstraintError(error)) throw error;
     throw new InvalidWriteError(`${collection.name} ${JSON.stringify(id)}: ${String(error)}`);
@@ -125,6 +128,41 @@ function store(
       connection.registry.useElements(collection, index);
     }
   }
+}
+
+/**
+ * Inserts the document with its keys, or updates it and only the key columns
+ * whose key changed: the indexes on the others are not touched.
+ */
+function storeWithKeys(
+  connection: ReadConnection,
+  collection: RegisteredCollection,
+  id: string,
+  json: string,
+  keys: readonly (KeyValue | null)[],
+): void {
+  const own = statements(connection, collection);
+  const stored = own.loadKeys.get(id);
+  if (stored === undefined) {
+    own.insert.run(id, json, ...keys);
+    return;
+  }
+  const changed = keys.flatMap((key, i) => (sameKey(stored[i + 1], key) ? [] : [i]));
+  const update = own.updates.get(changed.join()) ?? prepareUpdate(connection, collection, changed);
+  update.run(json, ...changed.map((i) => keys[i]), id);
+}
+
+function prepareUpdate(
+  connection: ReadConnection,
+  collection: RegisteredCollection,
+  changed: readonly number[],
+): Statement<unknown[], unknown> {
+  const sets = ['doc = ?', ...changed.map((i) => `${collection.keyColumns[i]!.column} = ?`)];
+  const update = connection.statement(
+    `UPDATE ${quoteIdentifier(collection.table)} SET ${sets.join(', ')} WHERE id = ?`,
+  );
+  statements(connection, collection).updates.set(changed.join(), update);
+  return update;
 }
 
 const hasElementIndexes = (collection: RegisteredCollection) =>
@@ -193,6 +231,11 @@ interface Statements {
   readonly load: Statement<unknown[], string>;
   readonly upsert: Statement<unknown[], unknown>;
   readonly remove: Statement<unknown[], unknown>;
+  /** 1, then the key columns' stored values in `keyColumns` order. */
+  readonly loadKeys: Statement<unknown[], unknown[]>;
+  readonly insert: Statement<unknown[], unknown>;
+  /** Updates of the document and some key columns, by the changed columns' positions. */
+  readonly updates: Map<string, Statement<unknown[], unknown>>;
 }
 
 /** Per registry view (a reload makes new collection objects and clears the statements). */
@@ -202,12 +245,21 @@ function statements(connection: ReadConnection, collection: RegisteredCollection
   let found = prepared.get(collection);
   if (!found) {
     const table = quoteIdentifier(collection.table);
+    const columns = collection.keyColumns.map((c) => c.column);
     found = {
       load: connection.statement<string>(`SELECT doc FROM ${table} WHERE id = ?`, true),
       upsert: connection.statement(
         `INSERT INTO ${table} (id, doc) VALUES (?, ?) ON CONFLICT (id) DO UPDATE SET doc = excluded.doc`,
       ),
       remove: connection.statement(`DELETE FROM ${table} WHERE id = ?`),
+      loadKeys: connection
+        .statement<unknown[]>(`SELECT ${['1', ...columns].join(', ')} FROM ${table} WHERE id = ?`)
+        .raw(),
+      insert: connection.statement(
+        `INSERT INTO ${table} (${['id', 'doc', ...columns].join(', ')}) ` +
+          `VALUES (${['id', 'doc', ...columns].map(() => '?').join(', ')})`,
+      ),
+      updates: new Map(),
     };
     prepared.set(collection, found);
   }

@@ -51,6 +51,58 @@ export function keyExpression(path: string): string {
   );
 }
 
+const OBJECT_VALUE = Buffer.from([0xfd]);
+const ARRAY_VALUE = Buffer.from([0xfe]);
+
+/** A value as JSON.stringify writes it: toJSON called, boxed primitives unboxed, non-finite numbers null. */
+function asJson(value: unknown, key: string): unknown {
+  if (typeof value === 'object' && value !== null) {
+    const toJson = (value as { toJSON?: unknown }).toJSON;
+    if (typeof toJson === 'function') return asJson(toJson.call(value, key), key);
+    if (value instanceof Number || value instanceof String || value instanceof Boolean) {
+      return asJson(value.valueOf(), key);
+    }
+    return value;
+  }
+  if (typeof value === 'number') return Number.isFinite(value) ? value : null;
+  return typeof value === 'function' || typeof value === 'symbol' ? undefined : value;
+}
+
+/**
+ * The key `keyExpression(path)` gives the document once stored as JSON,
+ * worked out in JavaScript (its `segments`): NULL (null) for null and
+ * missing, numbers, strings, and the blobs standing for objects, arrays,
+ * false and true. Written to a key column with the document.
+ */
+export function keyOf(doc: unknown, segments: readonly string[]): KeyValue | null {
+  let value = asJson(doc, '');
+  for (const segment of segments) {
+    if (typeof value !== 'object' || value === null || Array.isArray(value)) return null;
+    if (!Object.hasOwn(value, segment)) return null;
+    value = asJson((value as Record<string, unknown>)[segment], segment);
+  }
+  switch (typeof value) {
+    case 'number':
+    case 'string':
+      return value;
+    case 'boolean':
+      return value ? TRUE_KEY : FALSE_KEY;
+    case 'object':
+      if (value === null) return null;
+      return Array.isArray(value) ? ARRAY_VALUE : OBJECT_VALUE;
+    default:
+      return null;
+  }
+}
+
+/** Whether two stored keys are the same value (a key column needs no update). */
+export function sameKey(a: unknown, b: KeyValue | null): boolean {
+  if (Buffer.isBuffer(a) || Buffer.isBuffer(b)) {
+    return Buffer.isBuffer(a) && Buffer.isBuffer(b) && a.equals(b);
+  }
+  return a === b;
+}
+
 /** Holds no lone surrogate (which UTF-8 cannot carry) and no NUL. */
 const isPlainText = (s: string) =>
   !s.includes('\0') &&

@@ -5,7 +5,8 @@ import {
   type FilterConstraints,
 } from './filter-constraints.js';
 import { elementColumn } from './element-index.js';
-import { keyExpression, TYPE_BOUNDS, type KeyValue } from './index-keys.js';
+import { TYPE_BOUNDS, type KeyValue } from './index-keys.js';
+import { keyColumn } from './key-columns.js';
 import { quoteIdentifier } from './sql-names.js';
 
 export interface IndexKey {
@@ -109,7 +110,7 @@ function planIndex(
   for (const key of index.keys) {
     const c = constraints.fields.get(key.path);
     if (!usable(key.path, c) || c.op !== 'eq') break;
-    where.push(`${keyExpression(key.path)} = ?`);
+    where.push(`${keyColumn(key.path)} = ?`);
     params.push(c.keys[0]);
     used.add(key.path);
     score += primary ? 10_000 : 100;
@@ -119,7 +120,7 @@ function planIndex(
   const c = next && constraints.fields.get(next.path);
   let hasIn = false;
   if (next && usable(next.path, c) && c.op !== 'eq') {
-    const expression = keyExpression(next.path);
+    const expression = keyColumn(next.path);
     if (c.op === 'in') {
       where.push(`${expression} IN (${c.keys.map(() => '?').join(', ')})`);
       params.push(...c.keys);
@@ -148,7 +149,7 @@ function planIndex(
       walk ??= d;
       if (d !== walk) break;
       ordered.push(field);
-      orderBy.push(`${keyExpression(key.path)} ${key.direction === walk ? 'ASC' : 'DESC'}`);
+      orderBy.push(`${keyColumn(key.path)} ${key.direction === walk ? 'ASC' : 'DESC'}`);
     }
   }
   const sorted = ordered.length === remaining.length;

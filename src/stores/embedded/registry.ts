@@ -4,6 +4,7 @@ import { InvalidQueryError, isConstraintError } from './embedded-errors.js';
 import { elementColumn, elementRows, elementTable } from './element-index.js';
 import { jsonPath, keyExpression, pathSegments } from './index-keys.js';
 import type { IndexKey, PlannableIndex } from './index-planner.js';
+import { keyColumn, keyColumnsOf, type KeyColumn } from './key-columns.js';
 import type { ReadDatabase } from './read-database.js';
 import { indexSqlName, quoteIdentifier, sqlString, tableName } from './sql-names.js';
 
@@ -21,6 +22,8 @@ export interface RegisteredCollection {
   readonly name: string;
   readonly table: string;
   readonly indexes: readonly RegisteredIndex[];
+  /** The key columns writes keep: those of the indexes in use (a stale index's may be missing). */
+  readonly keyColumns: readonly KeyColumn[];
 }
 
 interface IndexRow {
@@ -214,6 +217,7 @@ export class Registry {
     let attempt = 0;
     while (taken.get(indexSqlName(collection.table, name, attempt))) attempt++;
     const sqlName = indexSqlName(collection.table, name, attempt);
+    this.#fillKeyColumns(collection.table, keys);
     try {
       this.#db.exec(
         `CREATE ${unique ? 'UNIQUE ' : ''}INDEX ${quoteIdentifier(sqlName)} ` +
@@ -245,6 +249,29 @@ export class Registry {
     return sqlName;
   }
 
+  /**
+   * Adds the key columns the index needs and sets them from every stored
+   * document (a column left from an index dropped earlier may be stale, so
+   * each is set again).
+   */
+  #fillKeyColumns(table: string, keys: readonly IndexKey[]): void {
+    const columns = keyColumnsOf(keys.map((key) => key.path));
+    if (columns.length === 0) return;
+    const existing = new Set(
+      this.#db
+        .prepare<[string], string>('SELECT name FROM pragma_table_info(?)')
+        .pluck()
+        .all(table)
+        .map((name) => quoteIdentifier(name)),
+    );
+    const quoted = quoteIdentifier(table);
+    for (const { column } of columns) {
+      if (!existing.has(column)) this.#db.exec(`ALTER TABLE ${quoted} ADD COLUMN ${column}`);
+    }
+    const sets = columns.map((c) => `${c.column} = ${keyExpression(c.path)}`);
+    this.#db.exec(`UPDATE ${quoted} SET ${sets.join(', ')}`);
+  }
+
   #changed(): void {
     this.#reload(this.#bump.get() ?? 0);
   }
@@ -261,16 +288,16 @@ export class Registry {
         .all(),
     );
     this.#collections = new Map(
-      names.map((name) => [
-        name,
-        {
+      names.map((name) => {
+        const own = indexes
+          .filter((row) => row.collection === name)
+          .map((row) => toIndex(row, definitions.get(row.sql_name)));
+        const paths = own.filter((i) => !i.stale).flatMap((i) => i.keys.map((k) => k.path));
+        return [
           name,
-          table: tableName(name),
-          indexes: indexes
-            .filter((row) => row.collection === name)
-            .map((row) => toIndex(row, definitions.get(row.sql_name))),
-        },
-      ]),
+          { name, table: tableName(name), indexes: own, keyColumns: keyColumnsOf(paths) },
+        ];
+      }),
     );
     this.#version = version;
     this.#onReload();
@@ -279,8 +306,9 @@ export class Registry {
 
 /**
  * An index whose SQL is not what this code would create (made by a version
- * with other key expressions) is stale: queries could not use it, so the
- * planner leaves it and `ensureIndexes` rebuilds it.
+ * with other keys, such as expressions over the JSON before key columns) is
+ * stale: queries could not use it, so the planner leaves it and
+ * `ensureIndexes` rebuilds it.
  */
 function toIndex(row: IndexRow, definition: string | undefined): RegisteredIndex {
   const keys = (JSON.parse(row.keys) as [string, 1 | -1][]).map(([path, direction]) => ({
@@ -299,7 +327,7 @@ function toIndex(row: IndexRow, definition: string | undefined): RegisteredIndex
 }
 
 const indexColumns = (keys: readonly IndexKey[]) =>
-  `(${keys.map((k) => `${keyExpression(k.path)}${k.direction === -1 ? ' DESC' : ''}`).join(', ')})`;
+  `(${keys.map((k) => `${keyColumn(k.path)}${k.direction === -1 ? ' DESC' : ''}`).join(', ')})`;
 
 function indexKeys(spec: IndexSpec): IndexKey[] {
   const keys = Object.entries(spec.keys).map(([path, direction]) => {

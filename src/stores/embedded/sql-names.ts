@@ -24,6 +24,12 @@ export const tableName = (collection: string): string =>
 export const indexSqlName = (table: string, index: string, attempt: number): string =>
   `${table}.${escapeCase(checkName('index', index))}${attempt > 0 ? `.${attempt}` : ''}`;
 
+/**
+ * The column holding a key of the field at `path` (see key-columns.ts);
+ * escaped as names are, since SQLite's column names ignore case.
+ */
+export const keyColumnName = (path: string): string => `k:${escapeCase(path)}`;
+
 export const quoteIdentifier = (name: string): string => `"${name.replace(/"/g, '""')}"`;
 
 export const sqlString = (text: string): string => `'${text.replace(/'/g, "''")}'`;

@@ -415,7 +415,7 @@ describe('EmbeddedReadStore', () => {
     await again.ensureIndexes('c', [{ name: 'by_x', keys: { x: 1 } }]);
   });
 
-  it('leaves an index built with other key expressions to be rebuilt', async () => {
+  it('leaves an index built on other keys to be rebuilt on key columns', async () => {
     const store = await open();
     await store.ensureIndexes('c', [{ name: 'by_x', keys: { x: 1 } }]);
     await store.commit(
@@ -437,7 +437,7 @@ describe('EmbeddedReadStore', () => {
     expect(await again.collection('c').find({ x: 2 })).toEqual([{ _id: 'b', x: 2 }]);
     await again.ensureIndexes('c', [{ name: 'by_x', keys: { x: 1 } }]);
     const check = new Database(file, { readonly: true });
-    expect(indexSql(check)).toContain('json_type');
+    expect(indexSql(check)).toMatch(/\("k:x"\)$/);
     check.close();
     expect(await again.collection('c').find({ x: 2 })).toEqual([{ _id: 'b', x: 2 }]);
   });

@@ -31,8 +31,8 @@ describe('index planner', () => {
     expect(p.index?.name).toBe('by_customer');
     expect(p.params).toEqual(['c1']);
     expect(p.where).toHaveLength(1);
-    expect(p.where[0]).toMatch(/json_extract\(doc, '\$\.customerId'\) END = \?$/);
-    expect(p.orderBy).toEqual([expect.stringMatching(/placedAt.* DESC$/), 'id DESC']);
+    expect(p.where[0]).toBe('"k:customer_id" = ?');
+    expect(p.orderBy).toEqual(['"k:placed_at" DESC', 'id DESC']);
     expect(p).toMatchObject({ ordered: ['placedAt', '_id'], sorted: true, exact: true });
   });
 
@@ -173,13 +173,15 @@ describe('index planner', () => {
 
     it('searches the index and needs no sort', () => {
       const detail = explain({ customerId: 'c1' }, { placedAt: -1, _id: -1 });
-      expect(detail).toContain('SEARCH col_orders USING INDEX col_orders.by__customer (<expr>=?)');
+      expect(detail).toContain(
+        'SEARCH col_orders USING INDEX col_orders.by__customer (k:customer_id=?)',
+      );
       expect(detail).not.toContain('TEMP B-TREE');
       expect(explain({ customerId: 'c1', placedAt: { $gt: 't5' } }, { placedAt: 1 })).toContain(
-        'USING INDEX col_orders.by__customer (<expr>=? AND <expr>>? AND <expr><?)',
+        'USING INDEX col_orders.by__customer (k:customer_id=? AND k:placed_at>? AND k:placed_at<?)',
       );
       expect(explain({ status: { $in: ['s1', 's2'] } })).toContain(
-        'USING INDEX col_orders.by__status (<expr>=?)',
+        'USING INDEX col_orders.by__status (k:status=?)',
       );
     });
 
