@@ -21,11 +21,35 @@ export function isPosition(value: string): boolean {
 }
 
 export function comparePositions(a: Position, b: Position): number {
+  if (isPlainDecimal(a) && isPlainDecimal(b)) {
+    if (a.length !== b.length) return a.length < b.length ? -1 : 1;
+    return a === b ? 0 : a < b ? -1 : 1;
+  }
   const [ac, ap] = parsePosition(a);
   const [bc, bp] = parsePosition(b);
   if (ac !== bc) return ac < bc ? -1 : 1;
   if (ap !== bp) return ap < bp ? -1 : 1;
   return 0;
+}
+
+const ZERO = 48;
+const NINE = 57;
+
+/**
+ * A valid single-number position without leading zeros ("0", "42"): two of
+ * these order by length, then as text, with no parsing. Compares run per
+ * document per event during catch-up, so this skips the regex and BigInts.
+ */
+function isPlainDecimal(position: string): boolean {
+  if (typeof position !== 'string') return false;
+  const { length } = position;
+  if (length === 0 || length > 20) return false;
+  if (length > 1 && position.charCodeAt(0) === ZERO) return false;
+  for (let i = 0; i < length; i++) {
+    const digit = position.charCodeAt(i);
+    if (digit < ZERO || digit > NINE) return false;
+  }
+  return true;
 }
 
 export class InvalidPositionError extends Error {
