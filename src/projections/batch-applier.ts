@@ -1,7 +1,7 @@
 import type { Position, RecordedEvent } from '../stores/event-store.js';
 import { comparePositions } from '../stores/position.js';
 import type { Doc, Write } from '../stores/read-store.js';
-import { docKey, type DocKey, type Projection } from './projection.js';
+import { docKey, type DocKey, type DocSet, type Projection } from './projection.js';
 
 /** Loads documents of one collection (by local name); absent ones are left out of the map. */
 export type DocLoader = (
@@ -33,7 +33,16 @@ export interface BatchOutcome {
   readonly failure?: { readonly event: RecordedEvent; readonly error: unknown };
 }
 
-type WorkingSet = Map<string, Doc | undefined>;
+/** A document the batch names: where it lives and its version as of the events applied so far. */
+interface Slot {
+  readonly key: DocKey;
+  doc: Doc | undefined;
+  /** Set for each event naming the document: the `_position` it stamps, or undefined when not due. */
+  stamp: Position | undefined;
+}
+
+/** Slots by `docKey`, for every document the batch names. */
+type WorkingSet = Map<string, Slot>;
 
 const positionOf = (doc: Doc | undefined): Position | undefined =>
   typeof doc?._position === 'string' ? doc._position : undefined;
@@ -43,6 +52,14 @@ export const isBehind = (doc: Doc | undefined, position: Position): boolean => {
   const applied = positionOf(doc);
   return applied === undefined || comparePositions(applied, position) < 0;
 };
+
+/**
+ * The `_position` an event at `position` leaves on `doc`: its own when the
+ * document is behind it; when forced, the document's own; otherwise the event
+ * is not applied to it (undefined).
+ */
+const stampFor = (doc: Doc | undefined, position: Position, force: boolean) =>
+  isBehind(doc, position) ? position : force ? positionOf(doc) : undefined;
 
 /**
  * Applies a batch of events in memory: loads every document the batch names
@@ -58,7 +75,7 @@ export async function applyBatch(
   options: ApplyOptions,
 ): Promise<BatchOutcome> {
   let failure: BatchOutcome['failure'];
-  const planned: { event: RecordedEvent; keys: readonly DocKey[] | 'skip' }[] = [];
+  const planned: Planned[] = [];
   for (const event of events) {
     if (options.skip?.(event)) {
       planned.push({ event, keys: 'skip' });
@@ -72,11 +89,8 @@ export async function applyBatch(
     }
   }
 
-  const docs = await loadDocs(
-    planned.flatMap((p) => (p.keys === 'skip' ? [] : p.keys)),
-    load,
-  );
-  const changed = new Map<string, DocKey>();
+  const docs = await loadDocs(planned, load);
+  const changed = new Set<Slot>();
   const skipped: RecordedEvent[] = [];
   let processed = 0;
   for (const { event, keys } of planned) {
@@ -92,9 +106,8 @@ export async function applyBatch(
     processed++;
   }
 
-  const writes: Write[] = [...changed].map(([k, key]) => {
+  const writes: Write[] = [...changed].map(({ key, doc }) => {
     const collection = options.collectionName(key.collection);
-    const doc = docs.get(k);
     return doc ? { kind: 'put', collection, doc } : { kind: 'delete', collection, id: key.id };
   });
   return {
@@ -106,17 +119,34 @@ export async function applyBatch(
   };
 }
 
-async function loadDocs(keys: readonly DocKey[], load: DocLoader): Promise<WorkingSet> {
-  const idsByCollection = new Map<string, Set<string>>();
-  for (const key of keys) {
-    const ids = idsByCollection.get(key.collection) ?? new Set();
-    idsByCollection.set(key.collection, ids.add(key.id));
-  }
+interface Planned {
+  readonly event: RecordedEvent;
+  readonly keys: readonly DocKey[] | 'skip';
+}
+
+/** One slot per document the planned events name, filled with one read per collection. */
+async function loadDocs(planned: readonly Planned[], load: DocLoader): Promise<WorkingSet> {
   const docs: WorkingSet = new Map();
+  const slotsByCollection = new Map<string, Slot[]>();
+  for (const { keys } of planned) {
+    if (keys === 'skip') continue;
+    for (const key of keys) {
+      const k = docKey(key);
+      if (docs.has(k)) continue;
+      const slot: Slot = { key, doc: undefined, stamp: undefined };
+      docs.set(k, slot);
+      const slots = slotsByCollection.get(key.collection);
+      if (slots) slots.push(slot);
+      else slotsByCollection.set(key.collection, [slot]);
+    }
+  }
   await Promise.all(
-    [...idsByCollection].map(async ([collection, ids]) => {
-      const found = await load(collection, [...ids]);
-      for (const id of ids) docs.set(docKey({ collection, id }), found.get(id));
+    [...slotsByCollection].map(async ([collection, slots]) => {
+      const found = await load(
+        collection,
+        slots.map((slot) => slot.key.id),
+      );
+      for (const slot of slots) slot.doc = found.get(slot.key.id);
     }),
   );
   return docs;
@@ -128,23 +158,59 @@ function applyEvent(
   event: RecordedEvent,
   keys: readonly DocKey[],
   docs: WorkingSet,
-  changed: Map<string, DocKey>,
+  changed: Set<Slot>,
   force: boolean,
 ): void {
-  const named = new Map(keys.map((key) => [docKey(key), key]));
-  const due = (k: string) => force || isBehind(docs.get(k), event.position);
-  if (![...named.keys()].some(due)) return;
-  const result = projection.apply(event, new Map([...named.keys()].map((k) => [k, docs.get(k)])));
+  const given = new Map<string, Doc | undefined>();
+  let due = false;
+  for (const key of keys) {
+    const k = docKey(key);
+    const slot = docs.get(k);
+    if (!slot || given.has(k)) continue;
+    given.set(k, slot.doc);
+    slot.stamp = stampFor(slot.doc, event.position, force);
+    due ||= slot.stamp !== undefined;
+  }
+  if (!due) return;
+  const result = projection.apply(event, given);
   for (const k of result.keys()) {
-    if (!named.has(k))
+    if (!given.has(k))
       throw new Error(`${projection.name}: apply returned ${k}, not named by keys`);
   }
+  // Every returned key was named above, so its slot's stamp is this event's.
   for (const [k, doc] of result) {
-    const key = named.get(k);
-    if (!key || !due(k)) continue;
-    const current = docs.get(k);
-    const position = isBehind(current, event.position) ? event.position : positionOf(current);
-    docs.set(k, doc && { ...doc, _id: key.id, _position: position });
-    changed.set(k, key);
+    const slot = docs.get(k);
+    if (!slot || slot.stamp === undefined) continue;
+    slot.doc = doc && stamped(doc, slot.key.id, slot.stamp, isFresh(doc, given, result));
+    changed.add(slot);
   }
+}
+
+/**
+ * Whether `apply` built `doc` for this call, so it can take its stamp in place
+ * instead of as a copy (one object fewer per event). `apply` is pure, so what
+ * it returns is a document it was given (the loader's, or an earlier event's
+ * result that the working set holds) or a new object, which may share nested
+ * values with those. Only the given ones are held elsewhere: a new, plain,
+ * extensible object returned under one key only is ours to change, and
+ * stamping sets just its own `_id` and `_position`, never a nested value.
+ * (A projection returning a module constant, or an object it also nests in
+ * another document, would break this; none does.)
+ */
+function isFresh(doc: Doc, given: DocSet, result: DocSet): boolean {
+  if (Object.getPrototypeOf(doc) !== Object.prototype || !Object.isExtensible(doc)) return false;
+  for (const other of given.values()) if (other === doc) return false;
+  if (result.size === 1) return true;
+  let times = 0;
+  for (const other of result.values()) if (other === doc) times++;
+  return times === 1;
+}
+
+/** `doc` with the key's id and `_position`: itself when fresh, else a copy. */
+function stamped(doc: Doc, id: string, position: Position, fresh: boolean): Doc {
+  if (!fresh) return { ...doc, _id: id, _position: position };
+  const writable = doc as { _id: string; _position?: Position };
+  writable._id = id;
+  writable._position = position;
+  return doc;
 }
