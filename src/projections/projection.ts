@@ -35,8 +35,10 @@ export interface Projection {
   keys(event: RecordedEvent): readonly DocKey[];
   /**
    * Pure: the documents after the event, for the keys that change (undefined
-   * deletes). Documents not returned stay as they were. Throwing marks the
-   * event as poison after retries.
+   * deletes). Documents not returned stay as they were. A returned document
+   * is one it was given or a new object, never one kept elsewhere (a module
+   * constant): the runner stamps new ones in place. Throwing marks the event
+   * as poison after retries.
    */
   apply(event: RecordedEvent, docs: DocSet): ReadonlyMap<string, Doc | undefined>;
 }
