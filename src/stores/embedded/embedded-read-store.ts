@@ -5,6 +5,7 @@ import { EmbeddedCollection } from './embedded-collection.js';
 import { ReadConnection } from './read-connection.js';
 import { openReadDatabase } from './read-database.js';
 import { checkName } from './sql-names.js';
+import { WalCheckpointer } from './wal-checkpointer.js';
 
 export interface EmbeddedReadStoreOptions {
   /** Directory holding `read-models.sqlite`. */
@@ -14,18 +15,24 @@ export interface EmbeddedReadStoreOptions {
 /**
  * The embedded read store: one SQLite file, a table per collection, mingo for
  * MongoDB's query, update and aggregation semantics, and declared indexes as
- * SQLite expression indexes the planner walks (see index-planner.ts).
+ * SQLite indexes on key columns the planner walks (see key-columns.ts and
+ * index-planner.ts). Its log is checkpointed on a worker thread.
  */
 export class EmbeddedReadStore implements ReadStore {
   readonly #connection: ReadConnection;
+  readonly #checkpointer: WalCheckpointer;
 
-  private constructor(connection: ReadConnection) {
+  private constructor(connection: ReadConnection, checkpointer: WalCheckpointer) {
     this.#connection = connection;
+    this.#checkpointer = checkpointer;
   }
 
   static async open(options: EmbeddedReadStoreOptions): Promise<EmbeddedReadStore> {
-    const db = openReadDatabase(path.join(options.dataDir, 'read-models.sqlite'));
-    return new EmbeddedReadStore(new ReadConnection(db));
+    const file = path.join(options.dataDir, 'read-models.sqlite');
+    const db = openReadDatabase(file);
+    const checkpointer = new WalCheckpointer(file);
+    const connection = new ReadConnection(db, () => checkpointer.committed());
+    return new EmbeddedReadStore(connection, checkpointer);
   }
 
   collection<T extends Doc = Doc>(name: string): ReadCollection<T> {
@@ -99,6 +106,7 @@ export class EmbeddedReadStore implements ReadStore {
   }
 
   async close(): Promise<void> {
+    await this.#checkpointer.close();
     this.#connection.close();
   }
 }

@@ -16,8 +16,12 @@ export class ReadConnection {
   readonly #inTransaction: (work: () => unknown) => unknown;
   readonly #immediate: (work: () => unknown) => unknown;
 
-  constructor(db: ReadDatabase) {
+  readonly #onCommit: () => void;
+
+  /** `onCommit` runs after each committed write. */
+  constructor(db: ReadDatabase, onCommit: () => void = () => undefined) {
     this.#db = db;
+    this.#onCommit = onCommit;
     this.registry = new Registry(db, () => this.#statements.clear());
     const transaction = db.transaction((work: () => unknown) => {
       this.registry.sync();
@@ -47,12 +51,15 @@ export class ReadConnection {
 
   /** Runs `work` holding the write lock (BEGIN IMMEDIATE): all of it commits or none. */
   write<R>(work: () => R): R {
+    let result: R;
     try {
-      return this.#immediate(work) as R;
+      result = this.#immediate(work) as R;
     } catch (error) {
       this.registry.invalidate();
       throw error;
     }
+    this.#onCommit();
+    return result;
   }
 
   get open(): boolean {

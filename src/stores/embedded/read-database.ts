@@ -4,6 +4,9 @@ import path from 'node:path';
 
 export type ReadDatabase = Database.Database;
 
+/** Log pages past which a writing connection checkpoints by itself. */
+const BACKSTOP_CHECKPOINT_PAGES = 25_000;
+
 /**
  * The bookkeeping tables; each collection is a table of its own (see
  * sql-names.ts). `registry_version` counts changes to collections and
@@ -53,6 +56,9 @@ export function openReadDatabase(file: string): ReadDatabase {
     db.pragma('synchronous = NORMAL');
     db.pragma('cache_size = -65536');
     db.pragma('temp_store = MEMORY');
+    // Checkpoints run on a worker thread (wal-checkpointer.ts); this
+    // connection checkpoints itself only if the log grows far past that.
+    db.pragma(`wal_autocheckpoint = ${BACKSTOP_CHECKPOINT_PAGES}`);
     db.transaction(() => db.exec(SCHEMA)).immediate();
   } catch (error) {
     db.close();
