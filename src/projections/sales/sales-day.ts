@@ -41,9 +41,12 @@ export function withCurrency(
   currency: string,
   change: (bucket: CurrencyBucket) => CurrencyBucket,
 ): CurrencyBucket[] {
-  const current = totals.find((b) => b.currency === currency) ?? emptyTotals(currency);
-  const others = totals.filter((b) => b.currency !== currency);
-  return [...others, change(current)].sort((a, b) => compare(a.currency, b.currency));
+  const at = totals.findIndex((b) => b.currency === currency);
+  if (at !== -1) return totals.map((b, i) => (i === at ? change(b) : b));
+  const after = totals.findIndex((b) => b.currency > currency);
+  const next = totals.slice();
+  next.splice(after === -1 ? totals.length : after, 0, change(emptyTotals(currency)));
+  return next;
 }
 
 /** A confirmed order's change to its currency's bucket. */

@@ -114,9 +114,22 @@ export function isUtcDay(value: string): boolean {
   return !Number.isNaN(date.getTime()) && date.toISOString().slice(0, 10) === value;
 }
 
+/**
+ * A UTC time as the engine writes it, hour 00 to 23: whether it is valid and
+ * which day it falls on depend on its date alone, once that has parsed.
+ */
+const UTC_TIME = /^(\d{4}-\d{2}-\d{2})T(?:[01]\d|2[0-3]):[0-5]\d(?::[0-5]\d(?:\.\d{3})?)?Z$/;
+
+/** The date of the last such time parsed, and its day (the log is in time order). */
+let lastParsed: { readonly date: string; readonly day: string } | undefined;
+
 /** The UTC date (`YYYY-MM-DD`) of an ISO 8601 time. */
 export function utcDayOf(time: string): string {
-  const date = new Date(time);
-  if (Number.isNaN(date.getTime())) throw new Error(`Not a time: ${JSON.stringify(time)}`);
-  return date.toISOString().slice(0, 10);
+  const date = UTC_TIME.exec(time)?.[1];
+  if (date !== undefined && lastParsed?.date === date) return lastParsed.day;
+  const parsed = new Date(time);
+  if (Number.isNaN(parsed.getTime())) throw new Error(`Not a time: ${JSON.stringify(time)}`);
+  const day = parsed.toISOString().slice(0, 10);
+  if (date !== undefined) lastParsed = { date, day };
+  return day;
 }

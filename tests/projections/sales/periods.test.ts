@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { daysBetween, isoWeekOf, periodOf } from '../../../src/projections/sales/periods.js';
 import { isUtcDay, utcDayOf } from '../../../src/projections/sales/sales-doc.js';
 import { salesRows } from '../../../src/projections/sales/sales-rollup.js';
@@ -42,6 +43,43 @@ describe('report periods', () => {
     expect(isUtcDay('2026-02-29')).toBe(false);
     expect(isUtcDay('2026-3-1')).toBe(false);
     expect(isUtcDay('2026-03-01T00:00:00Z')).toBe(false);
+  });
+
+  it('gives every time the day a fresh parse gives, one time after another', () => {
+    const fresh = (time: string) => {
+      const date = new Date(time);
+      return Number.isNaN(date.getTime()) ? 'invalid' : date.toISOString().slice(0, 10);
+    };
+    const dayOrInvalid = (time: string) => {
+      try {
+        return utcDayOf(time);
+      } catch {
+        return 'invalid';
+      }
+    };
+    const pad = (n: number, width = 2) => String(n).padStart(width, '0');
+    const time = fc
+      .record({
+        month: fc.integer({ min: 0, max: 13 }),
+        day: fc.integer({ min: 0, max: 32 }),
+        hour: fc.integer({ min: 0, max: 25 }),
+        minute: fc.integer({ min: 0, max: 61 }),
+        second: fc.integer({ min: 0, max: 61 }),
+        zone: fc.constantFrom('Z', '.123Z', '.5Z', '+01:00', ''),
+      })
+      .map(
+        ({ month, day, hour, minute, second, zone }) =>
+          `2024-${pad(month)}-${pad(day)}T${pad(hour)}:${pad(minute)}:${pad(second)}${zone}`,
+      );
+    fc.assert(
+      fc.property(fc.array(time, { maxLength: 8 }), (times) => {
+        // Neighbours often share their date, as the log's times do.
+        for (const t of times.flatMap((t) => [t.replace(/T\d\d/, 'T23'), t])) {
+          expect(dayOrInvalid(t)).toBe(fresh(t));
+        }
+      }),
+      { numRuns: 500 },
+    );
   });
 });
 
