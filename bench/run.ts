@@ -8,14 +8,13 @@
  */
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { assembleDocument, readSections, wrapSection } from './lib/benchmarks-document.js';
 import { renderSvg, type Chart } from './lib/charts.js';
 import { describeMachine, machineLine, type Machine } from './lib/machine.js';
+import { REPO_ROOT as root, RUNS_COMPILED } from './lib/repo-root.js';
 import type { Suite } from './lib/suite.js';
 import { suites } from './suites/index.js';
 
-const root = path.resolve(fileURLToPath(new URL('..', import.meta.url)));
 const quick = ['1', 'true', 'yes'].includes(process.env.BENCH_QUICK ?? '');
 const resultsDir = path.join(root, 'bench', 'results', ...(quick ? ['tmp'] : []));
 const documentPath = quick
@@ -47,7 +46,7 @@ function commandLine(names: readonly string[]): string {
   const viaNpm = process.env.npm_lifecycle_event === 'bench';
   const command = viaNpm
     ? `npm run bench${args}`
-    : `npx tsx bench/run.ts${args.replace(' --', '')}`;
+    : `${RUNS_COMPILED ? 'node dist/bench/run.js' : 'npx tsx bench/run.ts'}${args.replace(' --', '')}`;
   return `${quick ? 'BENCH_QUICK=1 ' : ''}${command}`;
 }
 

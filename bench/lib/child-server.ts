@@ -1,10 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import net from 'node:net';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-
-/** The repository root, so scripts resolve whatever the working directory is. */
-export const REPO_ROOT = path.resolve(fileURLToPath(new URL('../..', import.meta.url)));
+import { REPO_ROOT, RUNS_COMPILED, runnablePath } from './repo-root.js';
 
 export interface ChildServer {
   readonly base: string;
@@ -20,9 +16,9 @@ export interface ChildServer {
 export interface ChildServerOptions {
   /** Shown in errors. */
   readonly name: string;
-  /** The TypeScript entry point, relative to the repository root. */
+  /** The TypeScript entry point, relative to the repository root (its compiled copy runs when the benchmarks do). */
   readonly script: string;
-  /** Extra modules to load before the script (`--import`), relative to the repository root. */
+  /** Extra modules to load before the script (`--import`), as `script`. */
   readonly preload?: readonly string[];
   readonly env: Record<string, string>;
   /** Polled with GET until it answers 200. */
@@ -46,17 +42,17 @@ export async function freePort(): Promise<number> {
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /**
- * Runs `node --import tsx <script>` in its own process (its own event loop and
+ * Runs the script (compiled, or through tsx: see repo-root.ts) in its own process (its own event loop and
  * core) on a free port given as PORT, and waits until `readyPath` answers 200.
  * It listens on a port chosen here rather than announcing one, so it can run
  * with its logs silenced.
  */
 export async function startChildServer(options: ChildServerOptions): Promise<ChildServer> {
   const port = await freePort();
-  const imports = ['tsx', ...(options.preload ?? []).map((p) => path.join(REPO_ROOT, p))];
+  const imports = [...(RUNS_COMPILED ? [] : ['tsx']), ...(options.preload ?? []).map(runnablePath)];
   const child = spawn(
     process.execPath,
-    [...imports.flatMap((i) => ['--import', i]), path.join(REPO_ROOT, options.script)],
+    [...imports.flatMap((i) => ['--import', i]), runnablePath(options.script)],
     {
       cwd: REPO_ROOT,
       env: { ...process.env, ...options.env, PORT: String(port) },

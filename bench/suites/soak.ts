@@ -1,6 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import { groupedBarChart, lineChart, type Chart } from '../lib/charts.js';
-import { REPO_ROOT } from '../lib/child-server.js';
+import { REPO_ROOT } from '../lib/repo-root.js';
 import { formatCount, formatMs, formatRatio, passFail } from '../lib/format.js';
 import { markdownTable } from '../lib/markdown-table.js';
 import type { Suite, SuiteContext } from '../lib/suite.js';
