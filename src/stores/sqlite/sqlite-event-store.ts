@@ -21,6 +21,7 @@ import { createEventReader } from './event-reader.js';
 import { GroupCommitWriter } from './group-commit-writer.js';
 import { spawnWorker } from './spawn-worker.js';
 import { openEventDatabase, PAGE_CACHE_MIB, type SqliteDatabase } from './sqlite-database.js';
+import { SharedTail } from './shared-tail.js';
 import { tailEvents } from './tail-events.js';
 
 export interface SqliteEventStoreOptions {
@@ -42,12 +43,22 @@ export class SqliteEventStore implements EventStore, SnapshotStore {
   /** One writer thread commits appends in the order they were made. */
   readonly appendsInCallOrder = true;
 
+  /** The newest events, read once for all subscribers at the head. */
+  private readonly tail: SharedTail;
+
   private constructor(
     private readonly db: SqliteDatabase,
     private readonly reader: ReturnType<typeof createEventReader>,
     private readonly writer: GroupCommitWriter,
     private readonly changes: ChangeNotifier,
-  ) {}
+  ) {
+    const dataVersion = db.prepare<[], number>('PRAGMA data_version').pluck();
+    this.tail = new SharedTail({
+      readAfter: (position, limit) => reader.readAll(position, 'forwards', undefined, limit),
+      head: () => reader.headPosition() ?? 0,
+      version: () => dataVersion.get() ?? 0,
+    });
+  }
 
   static async open(options: SqliteEventStoreOptions): Promise<SqliteEventStore> {
     const file = path.join(options.dataDir, 'events.sqlite');
@@ -127,7 +138,9 @@ export class SqliteEventStore implements EventStore, SnapshotStore {
     return tailEvents(
       {
         readAfter: (position, filter, limit) =>
-          this.reader.readAll(position, 'forwards', filter, limit),
+          this.tail.readAfter(position, filter, limit) ?? {
+            events: this.reader.readAll(position, 'forwards', filter, limit),
+          },
         onChange: (listener) => this.changes.listen(listener),
       },
       from,

@@ -2,8 +2,15 @@ import { Observable } from 'rxjs';
 import type { EventFilter, RecordedEvent } from '../event-store.js';
 
 export interface TailSource {
-  /** Up to `limit` matching events after `position`, in position order. */
-  readAfter(position: number, filter: EventFilter | undefined, limit: number): RecordedEvent[];
+  /**
+   * Up to `limit` matching events after `position`, in position order, and
+   * (when known) the position up to which no other event matches.
+   */
+  readAfter(
+    position: number,
+    filter: EventFilter | undefined,
+    limit: number,
+  ): { readonly events: RecordedEvent[]; readonly through?: number };
   /** Registers a wake-up call for when new events may exist; returns its removal. */
   onChange(listener: () => void): () => void;
 }
@@ -37,12 +44,15 @@ export function tailEvents(
         let page: RecordedEvent[];
         do {
           again = false;
-          page = source.readAfter(last, filter, PAGE);
+          const read = source.readAfter(last, filter, PAGE);
+          page = read.events;
           for (const event of page) {
             if (subscriber.closed) return;
             last = Number(event.position);
             subscriber.next(event);
           }
+          // Past events the filter leaves out, so the next read starts nearer the head.
+          if (read.through !== undefined && read.through > last) last = read.through;
         } while (again && page.length < PAGE);
         // A full page: yield to the event loop before reading the next one.
         if (page.length === PAGE && !subscriber.closed) scheduled = setImmediate(pump);
