@@ -39,10 +39,6 @@ export function createStreamTail(db: SqliteDatabase) {
         WHERE position > max(:seen, (SELECT through FROM stream_index_state) - :window)`,
     )
     .raw();
-  // Changes when another connection commits; this one only reads.
-  const dataVersion = db.prepare<[], number>('PRAGMA data_version').pluck();
-  /** data_version at the last refresh: while it stands, there is nothing new to read. */
-  let version: number | undefined;
   const byStream = new Map<string, TailEntry[]>();
   /** Every entry in position order; entries before `start` are forgotten. */
   let entries: TailEntry[] = [];
@@ -84,16 +80,10 @@ export function createStreamTail(db: SqliteDatabase) {
     /**
      * Brings the map up to date with the log and returns `through`: the
      * stream index covers every event up to it, the map every event after it
-     * up to the head as of this call. Reads nothing when no other connection
-     * has committed since the last refresh (the connection itself never writes
-     * events).
+     * up to the head as of this call.
      */
     refresh(): number {
-      // Read before the rows: a commit in between changes it again for the next refresh.
-      const now = dataVersion.get();
-      if (now === version) return through;
       const rows = refreshRows.all({ seen, window: CATCH_UP_WINDOW });
-      version = now;
       const current = rows.find((row) => row[0] === null)?.[1] ?? 0;
       // Events indexed before this map could read them never come through
       // here, so their streams' known revisions may be behind: forget them all.
