@@ -103,7 +103,7 @@ const TARGET_CEILING_SHARE = 0.25;
 function configFor(quick: boolean): ProjectionsConfig {
   return {
     ...generatedShopShape(quick),
-    rounds: quick ? 2 : 1,
+    rounds: quick ? 2 : 3,
     ceilingReads: 3,
     pageSize: 2_000,
     timeoutMs: 30 * 60_000,
