@@ -69,6 +69,8 @@ export class WalCheckpointer {
     const worker = this.#worker;
     this.#worker = undefined;
     if (!worker) return;
+    // Unreferenced while it runs; waiting for it to exit must keep the process alive.
+    worker.ref();
     worker.postMessage('close' satisfies ToCheckpointer);
     await this.#exited;
   }

@@ -1,8 +1,26 @@
+import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { openReadDatabase } from '../../../src/stores/embedded/read-database.js';
 import { WalCheckpointer } from '../../../src/stores/embedded/wal-checkpointer.js';
+
+const storeModule = new URL('../../../src/stores/embedded/embedded-read-store.ts', import.meta.url)
+  .pathname;
+
+/**
+ * A process whose last work is closing a read store that has started its
+ * checkpointer: nothing else keeps its event loop alive meanwhile.
+ */
+const CLOSING_LAST = `
+const { EmbeddedReadStore } = await import(process.env.STORE_MODULE);
+const store = await EmbeddedReadStore.open({ dataDir: process.env.DATA_DIR });
+const docs = Array.from({ length: 3000 }, (_, i) => ({ _id: 'd' + i, body: 'x'.repeat(2000) }));
+await store.commit('p', '1', docs.map((doc) => ({ kind: 'put', collection: 'c', doc })));
+await store.commit('p', '2', [{ kind: 'put', collection: 'c', doc: { _id: 'last' } }]);
+await store.close();
+console.log('closed');
+`;
 
 describe('WAL checkpointer', () => {
   let dir: string;
@@ -34,5 +52,14 @@ describe('WAL checkpointer', () => {
       await checkpointer.close();
       db.close();
     }
+  });
+
+  it('keeps the process alive until a store closing last has stopped its checkpointer', () => {
+    const out = execFileSync(
+      process.execPath,
+      ['--import', 'tsx', '--input-type=module', '-e', CLOSING_LAST],
+      { env: { ...process.env, STORE_MODULE: storeModule, DATA_DIR: dir }, encoding: 'utf8' },
+    );
+    expect(out.trim()).toBe('closed');
   });
 });
