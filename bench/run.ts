@@ -14,6 +14,10 @@ import { describeMachine, machineLine, type Machine } from './lib/machine.js';
 import { REPO_ROOT as root, RUNS_COMPILED } from './lib/repo-root.js';
 import type { Suite } from './lib/suite.js';
 import { suites } from './suites/index.js';
+import { tuneV8 } from '../src/v8-tuning.js';
+
+// In-process measurements (catch-up, queries) run with the engine's V8 settings.
+tuneV8();
 
 const quick = ['1', 'true', 'yes'].includes(process.env.BENCH_QUICK ?? '');
 const resultsDir = path.join(root, 'bench', 'results', ...(quick ? ['tmp'] : []));

@@ -1,5 +1,8 @@
 import { ConfigError, loadConfig } from './config.js';
 import { serve } from './server.js';
+import { tuneV8 } from './v8-tuning.js';
+
+tuneV8();
 
 Promise.resolve()
   .then(() => serve(loadConfig(process.env)))
