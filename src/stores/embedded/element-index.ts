@@ -1,4 +1,4 @@
-import { equalityKey, pathSegments, valueAt, type KeyValue } from './index-keys.js';
+import { equalityKey, pathSegments, sameKey, valueAt, type KeyValue } from './index-keys.js';
 
 /**
  * An element index: a declared index whose first key holds arrays, kept as a
@@ -67,9 +67,6 @@ export function sameRows(a: ElementRows | undefined, b: ElementRows | undefined)
     a.others.every((key, i) => sameKey(key, b.others[i]))
   );
 }
-
-const sameKey = (a: KeyValue | null | undefined, b: KeyValue | null | undefined) =>
-  Buffer.isBuffer(a) && Buffer.isBuffer(b) ? a.equals(b) : a === b;
 
 /** A scalar's key as the index's key expression gives it; undefined for objects (left to mingo). */
 function scalarKey(value: unknown): KeyValue | null | undefined {

@@ -96,7 +96,7 @@ export function keyOf(doc: unknown, segments: readonly string[]): KeyValue | nul
 }
 
 /** Whether two stored keys are the same value (a key column needs no update). */
-export function sameKey(a: unknown, b: KeyValue | null): boolean {
+export function sameKey(a: unknown, b: unknown): boolean {
   if (Buffer.isBuffer(a) || Buffer.isBuffer(b)) {
     return Buffer.isBuffer(a) && Buffer.isBuffer(b) && a.equals(b);
   }
