@@ -45,7 +45,8 @@ export class WalCheckpointer {
   }
 
   /** After a commit: asks for a checkpoint once the log is large enough to need one. */
-  committed(now = Date.now()): void {
+  committed(): void {
+    const now = Date.now();
     if (now - this.#requestedAt < MIN_INTERVAL_MS) return;
     if (!this.#worker) {
       let size: number;
