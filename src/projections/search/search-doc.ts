@@ -13,8 +13,11 @@ export interface SearchIndexFields {
   /** The prefixes of the name's words alone: matches there score higher. */
   readonly namePrefixes: string[];
   /**
-   * What the index finds: every prefix, and every prefix after its score
-   * ("5 lap"), so a one-word query's best matches come first off the index.
+   * What the index finds: every prefix, and every prefix scoring above 1
+   * after its score ("5 lap", "3 lap"), so a one-word query's best matches
+   * come first off the index. Prefixes scoring 1 (only the start of a word
+   * outside the name, most of them) get no scored key: those matches are the
+   * prefix's others, and leaving them out keeps the index far smaller.
    */
   readonly searchKeys: string[];
 }
@@ -28,6 +31,9 @@ export const wordScore = (
 
 /** The scores a word can have, best first. */
 export const WORD_SCORES = [5, 3, 1] as const;
+
+/** The lowest score, which has no scored keys. */
+export const BASE_SCORE = 1;
 
 /** The search key of a word at a score. */
 export const scoredKey = (score: number, word: string): string => `${score} ${word}`;
@@ -61,9 +67,10 @@ export function searchIndexFields(product: ProductDetails): SearchIndexFields {
   const namePrefixes = indexText([name]).prefixes;
   const termSet = new Set(terms);
   const nameSet = new Set(namePrefixes);
-  const searchKeys = [
-    ...prefixes,
-    ...prefixes.map((p) => scoredKey(wordScore(p, termSet, nameSet), p)),
-  ];
+  const scored = prefixes.flatMap((p) => {
+    const score = wordScore(p, termSet, nameSet);
+    return score === BASE_SCORE ? [] : [scoredKey(score, p)];
+  });
+  const searchKeys = [...prefixes, ...scored];
   return { terms, prefixes, namePrefixes, searchKeys };
 }

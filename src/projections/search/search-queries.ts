@@ -12,6 +12,7 @@ import {
 import {
   SEARCH,
   SEARCH_STOCK,
+  BASE_SCORE,
   scoredKey,
   WORD_SCORES,
   type SearchDoc,
@@ -151,7 +152,9 @@ type Match = ReturnType<typeof matchFilter>;
 
 /**
  * A one-word query by relevance: the matches at each score in turn, best
- * first, each in `_id` order straight off the index's scored keys.
+ * first, each in `_id` order straight off the index's keys (the lowest
+ * score's are the word's others: they are read in order and the few with a
+ * scored key skipped).
  */
 async function byScoredKeys(
   collection: ReadCollection,
@@ -166,7 +169,7 @@ async function byScoredKeys(
     if (docs.length >= wanted) break;
     if (typeof afterScore === 'number' && score > afterScore) continue;
     const filter = {
-      ...match(undefined, scoredKey(score, word)),
+      ...match(undefined, keyAtScore(score, word)),
       ...(score === afterScore && typeof afterId === 'string' && { _id: { $gt: afterId } }),
     };
     const found = await collection.find(filter, {
@@ -180,6 +183,18 @@ async function byScoredKeys(
 }
 
 /**
+ * The search keys condition of a word's matches at a score: its scored key,
+ * or for the lowest score (which has none) the word without a scored key.
+ */
+const keyAtScore = (score: number, word: string): unknown =>
+  score === BASE_SCORE
+    ? {
+        $eq: word,
+        $nin: WORD_SCORES.filter((s) => s !== BASE_SCORE).map((s) => scoredKey(s, word)),
+      }
+    : scoredKey(score, word);
+
+/**
  * The match, optionally without one facet's own filter (so a facet shows its
  * alternatives), or with one search key in place of the words.
  */
@@ -190,7 +205,7 @@ function matchFilter(words: readonly string[], query: SearchQuery) {
     ...(minPrice === undefined ? {} : { $gte: minPrice }),
     ...(maxPrice === undefined ? {} : { $lte: maxPrice }),
   };
-  return (without?: SearchFacet, searchKey?: string): Filter => ({
+  return (without?: SearchFacet, searchKey?: unknown): Filter => ({
     status: 'active',
     ...(searchKey !== undefined
       ? { searchKeys: searchKey }
