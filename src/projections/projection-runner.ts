@@ -31,7 +31,7 @@ export interface ProjectionRunnerOptions {
   readonly batchSize?: number;
   /**
    * Events per batch while catching up (reading pages behind the head): fewer,
-   * bigger commits. `batchSize` when that is given, else 20,000.
+   * bigger commits. `batchSize` when that is given, else 50,000.
    */
   readonly catchUpBatchSize?: number;
   readonly batchMs?: number;
@@ -179,7 +179,7 @@ export function startProjection(
         filter: projection.filter,
         batchSize,
         catchUpBatchSize:
-          options.catchUpBatchSize ?? (options.batchSize === undefined ? 20_000 : batchSize),
+          options.catchUpBatchSize ?? (options.batchSize === undefined ? 50_000 : batchSize),
         batchMs,
         maxBuffered: options.maxBufferedEvents ?? 4 * batchSize,
         clock,
