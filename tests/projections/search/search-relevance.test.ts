@@ -6,6 +6,7 @@ import { searchProducts } from '../../../src/projections/search/search-queries.j
 import { fold } from '../../../src/projections/search/tokenizer.js';
 import { EmbeddedReadStore } from '../../../src/stores/embedded/embedded-read-store.js';
 import type { ReadStore } from '../../../src/stores/read-store.js';
+import { Random } from '../../chaos/support/random.js';
 import { MemoryReadStore } from '../../support/memory-read-store.js';
 import { projectFiltered } from '../catalog/project-filtered.js';
 import { eur, productLog } from '../catalog/product-events.js';
@@ -21,17 +22,6 @@ import { putDocs } from '../catalog/read-store-fixture.js';
 const WORDS = ['lamp', 'lampshade', 'lantern', 'laptop', 'lap', 'desk', 'design', 'deskmat', 'oak'];
 const PRODUCTS = 60;
 
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 interface Product {
   readonly id: string;
   readonly name: string;
@@ -39,13 +29,12 @@ interface Product {
 }
 
 function products(): Product[] {
-  const random = mulberry32(20261122);
-  const words = (n: number) =>
-    Array.from({ length: n }, () => WORDS[Math.floor(random() * WORDS.length)]!).join(' ');
+  const random = new Random(20261122);
+  const words = (n: number) => Array.from({ length: n }, () => random.pick(WORDS)).join(' ');
   return Array.from({ length: PRODUCTS }, (_, i) => ({
     id: `p${String(i).padStart(2, '0')}`,
-    name: words(1 + Math.floor(random() * 2)),
-    description: words(Math.floor(random() * 4)),
+    name: words(random.int(1, 2)),
+    description: words(random.int(0, 3)),
   }));
 }
 
