@@ -74,49 +74,107 @@ export async function applyBatch(
   load: DocLoader,
   options: ApplyOptions,
 ): Promise<BatchOutcome> {
-  let failure: BatchOutcome['failure'];
-  const planned: Planned[] = [];
-  for (const event of events) {
-    if (options.skip?.(event)) {
-      planned.push({ event, keys: 'skip' });
-      continue;
-    }
-    try {
-      planned.push({ event, keys: projection.keys(event) });
-    } catch (error) {
-      failure = { event, error };
-      break;
-    }
+  const batch = new WorkingBatch(projection, load, options);
+  const { processed, failure } = await batch.add(events);
+  return {
+    writes: batch.writes(),
+    processed,
+    through: batch.through,
+    skipped: batch.skipped,
+    ...(failure && { failure }),
+  };
+}
+
+/** What one `add` did: events processed from the start of those given, and the one that failed. */
+export interface Added {
+  readonly processed: number;
+  readonly failure?: BatchOutcome['failure'];
+}
+
+/**
+ * A batch applied in parts: each `add` loads the documents its events name
+ * that the batch does not hold yet and applies the events to the batch's
+ * documents, so events can be dropped once added and only the documents stay
+ * in memory until the batch is written.
+ */
+export class WorkingBatch {
+  readonly #docs: WorkingSet = new Map();
+  readonly #changed = new Set<Slot>();
+  readonly #skipped: RecordedEvent[] = [];
+  #last: RecordedEvent | undefined;
+  #events = 0;
+
+  constructor(
+    private readonly projection: Projection,
+    private readonly load: DocLoader,
+    private readonly options: ApplyOptions,
+  ) {}
+
+  /** Events processed over every `add`. */
+  get events(): number {
+    return this.#events;
   }
 
-  const docs = await loadDocs(planned, load);
-  const changed = new Set<Slot>();
-  const skipped: RecordedEvent[] = [];
-  let processed = 0;
-  for (const { event, keys } of planned) {
-    if (keys === 'skip') skipped.push(event);
-    else {
+  /** Position of the last event processed: the checkpoint to commit with the writes. */
+  get through(): Position | undefined {
+    return this.#last?.position;
+  }
+
+  get last(): RecordedEvent | undefined {
+    return this.#last;
+  }
+
+  get skipped(): readonly RecordedEvent[] {
+    return this.#skipped;
+  }
+
+  /**
+   * Applies `events` in order after those added before, stopping at the first
+   * whose `keys` or `apply` throws. A failing load throws with the batch as it
+   * was, so the same events can be added again.
+   */
+  async add(events: readonly RecordedEvent[]): Promise<Added> {
+    const { projection, options } = this;
+    let failure: BatchOutcome['failure'];
+    const planned: Planned[] = [];
+    for (const event of events) {
+      if (options.skip?.(event)) {
+        planned.push({ event, keys: 'skip' });
+        continue;
+      }
       try {
-        applyEvent(projection, event, keys, docs, changed, options.force ?? false);
+        planned.push({ event, keys: projection.keys(event) });
       } catch (error) {
         failure = { event, error };
         break;
       }
     }
-    processed++;
+    await loadDocs(planned, this.load, this.#docs);
+    let processed = 0;
+    for (const { event, keys } of planned) {
+      if (keys === 'skip') this.#skipped.push(event);
+      else {
+        try {
+          applyEvent(projection, event, keys, this.#docs, this.#changed, options.force ?? false);
+        } catch (error) {
+          failure = { event, error };
+          break;
+        }
+      }
+      processed++;
+      this.#last = event;
+    }
+    this.#events += processed;
+    return { processed, ...(failure && { failure }) };
   }
 
-  const writes: Write[] = [...changed].map(({ key, doc }) => {
-    const collection = options.collectionName(key.collection);
-    return doc ? { kind: 'put', collection, doc } : { kind: 'delete', collection, id: key.id };
-  });
-  return {
-    writes,
-    processed,
-    through: planned[processed - 1]?.event.position,
-    skipped,
-    ...(failure && { failure }),
-  };
+  /** One write per changed document, in the store's collection names. */
+  writes(): Write[] {
+    return [...this.#changed].map(({ key, doc }) => {
+      const collection = this.options.collectionName(key.collection);
+      return doc ? { kind: 'put', collection, doc } : { kind: 'delete', collection, id: key.id };
+    });
+  }
 }
 
 interface Planned {
@@ -124,17 +182,24 @@ interface Planned {
   readonly keys: readonly DocKey[] | 'skip';
 }
 
-/** One slot per document the planned events name, filled with one read per collection. */
-async function loadDocs(planned: readonly Planned[], load: DocLoader): Promise<WorkingSet> {
-  const docs: WorkingSet = new Map();
+/**
+ * Adds a slot to `docs` for each document the planned events name that it
+ * lacks, filled with one read per collection; `docs` is left alone if a read fails.
+ */
+async function loadDocs(
+  planned: readonly Planned[],
+  load: DocLoader,
+  docs: WorkingSet,
+): Promise<void> {
+  const added: WorkingSet = new Map();
   const slotsByCollection = new Map<string, Slot[]>();
   for (const { keys } of planned) {
     if (keys === 'skip') continue;
     for (const key of keys) {
       const k = docKey(key);
-      if (docs.has(k)) continue;
+      if (docs.has(k) || added.has(k)) continue;
       const slot: Slot = { key, doc: undefined, stamp: undefined };
-      docs.set(k, slot);
+      added.set(k, slot);
       const slots = slotsByCollection.get(key.collection);
       if (slots) slots.push(slot);
       else slotsByCollection.set(key.collection, [slot]);
@@ -149,7 +214,7 @@ async function loadDocs(planned: readonly Planned[], load: DocLoader): Promise<W
       for (const slot of slots) slot.doc = found.get(slot.key.id);
     }),
   );
-  return docs;
+  for (const [k, slot] of added) docs.set(k, slot);
 }
 
 /** Applies one event to the working set, all or nothing. */

@@ -94,6 +94,19 @@ export class EventFeed {
     return undefined;
   }
 
+  /**
+   * While catching up, the next page (a short one turns the feed live);
+   * undefined when live, closed, failed or out of events. Never waits for live
+   * events, so a batch being gathered from pages is not held up at the head.
+   */
+  async nextPage(): Promise<RecordedEvent[] | undefined> {
+    if (this.closed || this.failure || this.modeNow !== 'catching-up') return undefined;
+    const page = await this.readPage();
+    if (!page?.length) return undefined;
+    this.cursor = page[page.length - 1]?.position;
+    return page;
+  }
+
   close(): void {
     this.closed = true;
     this.pause();

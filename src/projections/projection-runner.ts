@@ -21,6 +21,9 @@ import { StoreRetries, defaultRetryDelay, pause, serial } from './store-retries.
 import type { Projection } from './projection.js';
 import { ageMs, type ProjectionState, type ProjectionStatus } from './projection-status.js';
 
+/** Events per read while catching up: applied one page at a time into the batch. */
+export const CATCH_UP_PAGE = 5_000;
+
 export interface ProjectionRunnerOptions {
   readonly eventStore: EventStore;
   readonly readStore: ReadStore;
@@ -30,10 +33,14 @@ export interface ProjectionRunnerOptions {
   readonly name?: string;
   readonly batchSize?: number;
   /**
-   * Events per batch while catching up (reading pages behind the head): fewer,
-   * bigger commits. `batchSize` when that is given, else 50,000.
+   * Events per commit while catching up (reading pages behind the head): fewer,
+   * bigger commits. `batchSize` when that is given, else 50,000. Pages of at
+   * most `catchUpPageSize` are applied as they are read, so a batch keeps its
+   * documents in memory but not its events.
    */
   readonly catchUpBatchSize?: number;
+  /** Events per read while catching up; `CATCH_UP_PAGE` by default. */
+  readonly catchUpPageSize?: number;
   readonly batchMs?: number;
   /** Attempts at a poison event before it is parked. */
   readonly maxAttempts?: number;
@@ -83,6 +90,8 @@ export function startProjection(
   const { eventStore, readStore } = options;
   const name = options.name ?? projection.name;
   const batchSize = options.batchSize ?? 500;
+  const catchUpBatchSize =
+    options.catchUpBatchSize ?? (options.batchSize === undefined ? 50_000 : batchSize);
   const batchMs = options.batchMs ?? 50;
   const maxAttempts = options.maxAttempts ?? 5;
   const retryDelay = options.retryDelayMs ?? defaultRetryDelay;
@@ -120,7 +129,11 @@ export function startProjection(
   let crashed: string | undefined;
   let committed: Position | undefined;
   let lastCommittedAt: string | undefined;
-  let inFlight: readonly RecordedEvent[] = [];
+  /** Events taken from the feed and not committed yet: how many, and the first. */
+  let pending: { count: number; oldest: RecordedEvent | undefined } = {
+    count: 0,
+    oldest: undefined,
+  };
   let feed: EventFeed | undefined;
   let active = false;
   let deadLetters = 0;
@@ -149,7 +162,7 @@ export function startProjection(
     clock,
     onError,
     leaseHeld: () => lease.held(),
-    onPending: (events) => (inFlight = events),
+    onPending: (count, oldest) => (pending = { count, oldest }),
     onCommitted: (last, parked) => {
       committed = last.position;
       lastCommittedAt = last.recordedAt;
@@ -178,8 +191,7 @@ export function startProjection(
         from: checkpoint,
         filter: projection.filter,
         batchSize,
-        catchUpBatchSize:
-          options.catchUpBatchSize ?? (options.batchSize === undefined ? 50_000 : batchSize),
+        catchUpBatchSize: Math.min(catchUpBatchSize, options.catchUpPageSize ?? CATCH_UP_PAGE),
         batchMs,
         maxBuffered: options.maxBufferedEvents ?? 4 * batchSize,
         clock,
@@ -188,10 +200,17 @@ export function startProjection(
       feed = current;
       publish(current.mode);
       signal.addEventListener('abort', () => current.close());
+      const nextPage = () => retrying(() => current.nextPage(), signal);
       while (!signal.aborted) {
         const batch = await retrying(() => current.next(), signal);
         if (!batch) break;
-        const kept = await exclusive(() => committer.commit(batch, signal));
+        // Behind the head, pages are applied as read into one commit of up to
+        // catchUpBatchSize events; at the head each batch is its own commit.
+        const kept = await exclusive(() =>
+          current.mode === 'catching-up'
+            ? committer.commitPages(batch, nextPage, catchUpBatchSize, signal)
+            : committer.commit(batch, signal),
+        );
         if (!kept) lost.abort();
         // Reading and committing a batch never waits on I/O: let timers (the
         // lease's renewal) and requests run between batches.
@@ -201,7 +220,7 @@ export function startProjection(
       active = false;
       feed?.close();
       feed = undefined;
-      inFlight = [];
+      pending = { count: 0, oldest: undefined };
       reload = undefined;
       if (stopping.signal.aborted) await lease.release();
       else if (reloading.signal.aborted && !lost.signal.aborted) lease.stopRenewing();
@@ -255,13 +274,13 @@ export function startProjection(
     states: state$.pipe(distinctUntilChanged()),
     status() {
       const now = clock();
-      const oldest = inFlight[0] ?? feed?.oldestBuffered;
+      const oldest = pending.oldest ?? feed?.oldestBuffered;
       const catchingUp = state === 'catching-up';
       const error = crashed ?? retries.failing;
       return {
         name,
         position: committed ?? null,
-        lagEvents: inFlight.length + (feed?.buffered ?? 0) + (feed?.unread ?? 0),
+        lagEvents: pending.count + (feed?.buffered ?? 0) + (feed?.unread ?? 0),
         lagMs: ageMs(now, oldest?.recordedAt ?? (catchingUp ? lastCommittedAt : undefined)),
         status: state$.value,
         deadLetters,

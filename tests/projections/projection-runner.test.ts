@@ -279,6 +279,63 @@ describe.each(readStores)('projection runner on %s', (_, openReadStore) => {
       expect(store.commits.map((c) => c.position)).toEqual([live[9], live[19]]);
     });
 
+    describe('catching up in pages gathered into one commit', () => {
+      // Reads of 5 events, commits of up to 20, live batches of 2.
+      const paged = { batchSize: 2, catchUpPageSize: 5, catchUpBatchSize: 20 };
+
+      it('commits once per catchUpBatchSize events, the last batch short, and reports each commit', async () => {
+        await append('toy-1', ...Array(47).fill('Counted'));
+        const positions = (await log()).map((e) => e.position);
+        const runner = start({ ...paged, batchMs: 60_000 });
+        await runner.waitFor(positions[46]!);
+        expect(store.commits.map((c) => c.position)).toEqual([
+          positions[19],
+          positions[39],
+          positions[46],
+        ]);
+        expect(await withoutPositions()).toEqual(await expected());
+        expect(runner.status()).toMatchObject({ position: positions[46], lagEvents: 0 });
+      });
+
+      it('lets the event loop turn between the pages of one commit', async () => {
+        await seed();
+        let turns = 0;
+        let caughtUp = false;
+        const turn = () => {
+          turns++;
+          if (!caughtUp) setImmediate(turn);
+        };
+        setImmediate(turn);
+        const runner = start({ ...paged, catchUpBatchSize: 1_000 });
+        await runner.waitFor(await head());
+        caughtUp = true;
+        // 90 events in pages of 5, all in one commit: the loop turned between the pages.
+        expect(store.commits).toHaveLength(1);
+        expect(turns).toBeGreaterThanOrEqual(15);
+        expect(await withoutPositions()).toEqual(await expected());
+      });
+
+      it('commits the pages before a poison event, parks it, and goes on', async () => {
+        await append('toy-a', ...Array(12).fill('Counted'), 'Poison', ...Array(10).fill('Counted'));
+        const positions = (await log()).map((e) => e.position);
+        const runner = start({ ...paged, maxAttempts: 2 });
+        await runner.waitFor(positions[22]!);
+        expect(toy.poison.attempts).toBe(2);
+        expect(store.commits[0]?.position).toBe(positions[11]);
+        expect(await withoutPositions()).toEqual(await expected((e) => e.type === 'Poison'));
+        expect(await listDeadLetters(base, 'toy-counts')).toHaveLength(1);
+        expect(await base.checkpoint('toy-counts')).toBe(positions[22]);
+      });
+
+      it('retries a failing commit of gathered pages without losing or repeating events', async () => {
+        await seed();
+        store.failCommits = 2;
+        const runner = start(paged);
+        await runner.waitFor(await head());
+        expect(await withoutPositions()).toEqual(await expected());
+      });
+    });
+
     it('closes a live batch after batchMs', async () => {
       const runner = start({ batchSize: 100, batchMs: 200 });
       await reach(runner, 'live');
