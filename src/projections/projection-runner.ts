@@ -34,7 +34,7 @@ export interface ProjectionRunnerOptions {
   readonly batchSize?: number;
   /**
    * Events per commit while catching up (reading pages behind the head): fewer,
-   * bigger commits. `batchSize` when that is given, else 50,000. Pages of at
+   * bigger commits. `batchSize` when that is given, else 200,000. Pages of at
    * most `catchUpPageSize` are applied as they are read, so a batch keeps its
    * documents in memory but not its events.
    */
@@ -91,7 +91,7 @@ export function startProjection(
   const name = options.name ?? projection.name;
   const batchSize = options.batchSize ?? 500;
   const catchUpBatchSize =
-    options.catchUpBatchSize ?? (options.batchSize === undefined ? 50_000 : batchSize);
+    options.catchUpBatchSize ?? (options.batchSize === undefined ? 200_000 : batchSize);
   const batchMs = options.batchMs ?? 50;
   const maxAttempts = options.maxAttempts ?? 5;
   const retryDelay = options.retryDelayMs ?? defaultRetryDelay;

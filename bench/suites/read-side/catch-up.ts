@@ -84,7 +84,7 @@ async function directorySize(dir: string): Promise<number> {
  * every runner has applied everything up to `head` (`waitFor`). One
  * projection is started with `startProjection`; all five with
  * `startReadModels`, as the engine does. Runner options are the engine's
- * defaults (batches of 50,000 events while catching up). Any runner error fails the measurement.
+ * defaults (batches of 200,000 events while catching up). Any runner error fails the measurement.
  */
 export async function catchUp(
   eventStore: EventStore,
