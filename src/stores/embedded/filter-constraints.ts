@@ -29,6 +29,14 @@ export interface FilterConstraints {
   readonly fields: ReadonlyMap<string, FieldConstraint>;
   /** The filter says nothing beyond `fields`, and each of them is exact. */
   readonly exact: boolean;
+  /**
+   * Values a top-level `$nin` rules out, per field (strings and numbers
+   * only). `exact` counts them as uncaptured; `exactExcluding` says whether
+   * the filter says nothing more than `fields` and these, so that a plan
+   * applying every one of them selects exactly the matches.
+   */
+  readonly exclusions: ReadonlyMap<string, readonly KeyValue[]>;
+  readonly exactExcluding: boolean;
 }
 
 const RANGE_OPERATORS = { $gt: 'lower', $gte: 'lower', $lt: 'upper', $lte: 'upper' } as const;
@@ -47,9 +55,17 @@ const isOperatorObject = (value: unknown): value is Record<string, unknown> =>
 /** The constraints every document matching `filter` satisfies. */
 export function filterConstraints(filter: Filter): FilterConstraints {
   const fields = new Map<string, FieldConstraint>();
+  const exclusions = new Map<string, readonly KeyValue[]>();
   let exact = true;
-  const add = (field: string, constraint: FieldConstraint | undefined, fullyCaptured: boolean) => {
+  let exactExcluding = true;
+  const add = (
+    field: string,
+    constraint: FieldConstraint | undefined,
+    fullyCaptured: boolean,
+    capturedExcluding = fullyCaptured,
+  ) => {
     if (!fullyCaptured) exact = false;
+    if (!capturedExcluding) exactExcluding = false;
     if (!constraint) return;
     const known = fields.get(field);
     fields.set(field, known ? intersect(known, constraint) : constraint);
@@ -57,11 +73,11 @@ export function filterConstraints(filter: Filter): FilterConstraints {
   for (const [key, value] of Object.entries(filter)) {
     if (key === '$and' && Array.isArray(value) && value.every(isPlainObject)) {
       for (const part of value.map(filterConstraints)) {
-        if (!part.exact) exact = false;
+        if (!part.exact) exact = exactExcluding = false;
         for (const [field, constraint] of part.fields) add(field, constraint, constraint.exact);
       }
     } else if (key === '$or' && Array.isArray(value) && value.length > 0) {
-      exact = false;
+      exact = exactExcluding = false;
       if (!value.every(isPlainObject)) continue;
       for (const [field, constraint] of hull(value.map(filterConstraints))) {
         add(field, constraint, false);
@@ -69,34 +85,64 @@ export function filterConstraints(filter: Filter): FilterConstraints {
     } else if (key === '$comment') {
       continue;
     } else if (key.startsWith('$')) {
-      exact = false;
+      exact = exactExcluding = false;
     } else {
-      const { constraint, fullyCaptured } = fieldConstraint(value);
-      add(key, constraint, fullyCaptured);
+      const { constraint, fullyCaptured, excluded, capturedExcluding } = fieldConstraint(value);
+      if (excluded) exclusions.set(key, excluded);
+      add(key, constraint, fullyCaptured, capturedExcluding);
     }
   }
-  for (const constraint of fields.values()) if (!constraint.exact) exact = false;
-  return { fields, exact };
+  for (const constraint of fields.values()) {
+    if (!constraint.exact) exact = exactExcluding = false;
+  }
+  return { fields, exact, exclusions, exactExcluding };
 }
 
 function fieldConstraint(condition: unknown): {
   constraint?: FieldConstraint;
   fullyCaptured: boolean;
+  /** What a `$nin` of strings and numbers rules out. */
+  excluded?: readonly KeyValue[];
+  /** Captured once `excluded` is applied. */
+  capturedExcluding: boolean;
 } {
   if (!isOperatorObject(condition)) {
     const constraint = equality(condition);
-    return { ...(constraint && { constraint }), fullyCaptured: constraint !== undefined };
+    const captured = constraint !== undefined;
+    return {
+      ...(constraint && { constraint }),
+      fullyCaptured: captured,
+      capturedExcluding: captured,
+    };
   }
   let constraint: FieldConstraint | undefined;
+  let excluded: readonly KeyValue[] | undefined;
   let fullyCaptured = true;
+  let capturedExcluding = true;
   for (const [operator, argument] of Object.entries(condition)) {
+    if (operator === '$nin' && excluded === undefined && isScalarList(argument)) {
+      excluded = argument;
+      fullyCaptured = false;
+      continue;
+    }
     const next = operatorConstraint(operator, argument);
-    if (!next) fullyCaptured = false;
+    if (!next) fullyCaptured = capturedExcluding = false;
     else constraint = constraint ? intersect(constraint, next) : next;
   }
-  if (constraint && !constraint.exact) fullyCaptured = false;
-  return { ...(constraint && { constraint }), fullyCaptured };
+  if (constraint && !constraint.exact) fullyCaptured = capturedExcluding = false;
+  return {
+    ...(constraint && { constraint }),
+    fullyCaptured,
+    ...(excluded && { excluded }),
+    capturedExcluding,
+  };
 }
+
+/** Strings and numbers, whose keys are themselves, as `$nin`'s list. */
+const isScalarList = (value: unknown): value is (string | number)[] =>
+  Array.isArray(value) &&
+  value.length > 0 &&
+  value.every((v) => typeof v === 'string' || (typeof v === 'number' && !Number.isNaN(v)));
 
 function operatorConstraint(operator: string, argument: unknown): FieldConstraint | undefined {
   if (operator === '$eq') return equality(argument);

@@ -178,6 +178,17 @@ function planElements(
   let score: number;
   let exact = c.exact;
   let distinct = false;
+  // A `$nin` on the elements: no row of the document holds one of its values.
+  const excluded = constraints.exclusions.get(first.path);
+  const excludesHere = [...constraints.exclusions.keys()].every((f) => f === first.path);
+  const filterExact = excluded && excludesHere ? constraints.exactExcluding : constraints.exact;
+  if (excluded && excludesHere) {
+    where.push(
+      `NOT EXISTS (SELECT 1 FROM ${quoteIdentifier(index.elements!)} AS n ` +
+        `WHERE n.e IN (${excluded.map(() => '?').join(', ')}) AND n.id = s.id)`,
+    );
+    params.push(...excluded);
+  }
   if (c.op === 'eq' || c.op === 'all') {
     where.push('s.e = ?');
     params.push(c.keys[0]!);
@@ -241,7 +252,7 @@ function planElements(
     orderBy,
     ordered: byId ? ['_id'] : [],
     sorted: byId || remaining.length === 0,
-    exact: exact && constraints.exact && [...constraints.fields.keys()].every((f) => used.has(f)),
+    exact: exact && filterExact && [...constraints.fields.keys()].every((f) => used.has(f)),
     distinct,
     score,
   };

@@ -98,7 +98,15 @@ function condition(random: Random, ids: readonly string[]): Filter {
     case 4:
       return { [field]: { $gte: v(), [pick(random, ['$lt', '$lte'])]: v() } };
     case 5:
-      return { [field]: pick(random, [{ $ne: v() }, { $exists: random() < 0.5 }, { $eq: v() }]) };
+      return {
+        [field]: pick(random, [
+          { $ne: v() },
+          { $exists: random() < 0.5 },
+          { $eq: v() },
+          { $nin: [v(), v()] },
+          { $eq: v(), $nin: [v(), v()] },
+        ]),
+      };
     case 6: {
       const w = v();
       return { $or: [{ [field]: { $lt: w } }, { [field]: w, g: { $gt: v() } }] };
@@ -135,6 +143,8 @@ const INDEXES: IndexSpec[] = [
   { name: 'by_s', keys: { s: 1 } },
   { name: 'by_nested', keys: { 'nested.v': 1, s: -1 } },
   { name: 'by_n_id', keys: { n: 1, _id: 1 } },
+  // An element index (tags always holds arrays): its side table serves `tags` conditions.
+  { name: 'by_tags', keys: { tags: 1, g: 1 } },
 ];
 
 const plannable: PlannableIndex[] = INDEXES.map((spec) => ({
