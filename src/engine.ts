@@ -80,6 +80,14 @@ export async function startEngine(
     eventStore,
     readStore,
     holder,
+    threads: {
+      stores: {
+        eventStoreUrl: config.eventStoreUrl,
+        eventStoreDir: config.dataDir,
+        mongoUrl: config.mongoUrl,
+        readStoreDir: config.dataDir,
+      },
+    },
     onError: (projection, err, event) =>
       logger.warn(
         { err, projection, ...(event && eventLogFields(event)) },

@@ -137,6 +137,9 @@ async function describeLog(
   };
 }
 
+/** The generated log's directory, in the suite's temporary directory. */
+const LOG_DIR = 'log';
+
 async function measureRound(
   store: SqliteEventStore,
   dir: string,
@@ -152,7 +155,14 @@ async function measureRound(
       reads.push(await readLog(store, filterOf(subject), head, config.pageSize));
     }
     const readStoreDir = path.join(dir, `read-${round}-${subject}`);
-    const run = await catchUp(store, readStoreDir, subject, head, config.timeoutMs);
+    const run = await catchUp(
+      store,
+      path.join(dir, LOG_DIR),
+      readStoreDir,
+      subject,
+      head,
+      config.timeoutMs,
+    );
     await fs.rm(readStoreDir, { recursive: true, force: true });
     const events = reads[0]?.events ?? 0;
     const ceilingSeconds = medianOf(reads, (r) => r.seconds);
@@ -210,7 +220,8 @@ async function profileProjections(
   for (const subject of subjectsOf().filter((s) => s !== ALL)) {
     const readStoreDir = path.join(dir, `profile-${subject}`);
     const { result, summary } = await profileWhile(
-      () => catchUp(store, readStoreDir, subject, position, config.timeoutMs),
+      () =>
+        catchUp(store, path.join(dir, LOG_DIR), readStoreDir, subject, position, config.timeoutMs),
       15,
     );
     await fs.rm(readStoreDir, { recursive: true, force: true });
@@ -230,7 +241,7 @@ async function profileProjections(
 async function run(context: SuiteContext): Promise<ProjectionsResults> {
   const config = configFor(context.quick);
   return withTempDir(async (dir) => {
-    const logDir = path.join(dir, 'log');
+    const logDir = path.join(dir, LOG_DIR);
     const store = await SqliteEventStore.open({ dataDir: logDir });
     try {
       context.log(`generating ${formatCount(config.events)} events`);
@@ -335,7 +346,7 @@ function render(results: ProjectionsResults): string {
       ? `One round: at ${formatCount(config.events)} events a round (the five alone, then all five) takes about ${Math.round(results.rounds.flat().reduce((s, m) => s + m.seconds + m.ceilingRuns.reduce((a, b) => a + b, 0), 0) / 60)} minutes on this machine, so repeating it would not fit the suite's time budget; each ceiling is the median of ${config.ceilingReads} reads made right before its catch-up.`
       : `Median of ${config.rounds} rounds; each round measures every row, each catch-up right after its ceiling (the median of ${config.ceilingReads} reads).`;
   const parts = [
-    `Catch-up of the read models over a generated log in the embedded SQLite event store, into the embedded read store: each projection alone, started with \`startProjection\` on an empty read store, and all five together as the engine starts them (\`startReadModels\`, one runner each, all at once), timed until \`waitFor(head)\` resolves for every runner (so the last batch is committed). Runner options are the engine's defaults (batches of 200,000 events while behind the head, read and applied in pages of 5,000; 500 once live; no other tuning). Beside each, in the same run and on the same log, the _ceiling_: the same events read with nothing done to them, through the store's own \`readAll\` (rows to RecordedEvents, JSON parsed) in pages of ${formatCount(config.pageSize)} from the start to the head, with the projection's filter (all five: the whole log, unfiltered). _Events read_ are the events the projection's filter selects, which is what it applies (all five: the whole log); _Events/s_ is those over the catch-up time, _Log events/s_ the whole log over it. Every catch-up has a fresh read store; none parked a dead letter (${Math.max(...medians.map((m) => m.deadLetters))} in all). CPU is this process's user+system time over the catch-up (every runner and SQLite call runs on its main thread); _Written MB_ is what the process passed to write calls meanwhile (\`wchar\` from /proc: the read store's WAL and checkpoints); _Read store MB_ is the read store's size afterwards.`,
+    `Catch-up of the read models over a generated log in the embedded SQLite event store, into the embedded read store: each projection alone, started with \`startProjection\` on an empty read store, and all five together as the engine starts them (\`startReadModels\`: a read model more than 100,000 positions behind the head, here every one, catches up on a worker thread of its own with its own store connections, then hands over to a runner on the main thread), timed until \`waitFor(head)\` resolves for every runner (so the last batch is committed). Runner options are the engine's defaults (batches of 200,000 events while behind the head, read and applied in pages of 5,000; 500 once live; no other tuning). Beside each, in the same run and on the same log, the _ceiling_: the same events read with nothing done to them, through the store's own \`readAll\` (rows to RecordedEvents, JSON parsed) in pages of ${formatCount(config.pageSize)} from the start to the head, with the projection's filter (all five: the whole log, unfiltered). _Events read_ are the events the projection's filter selects, which is what it applies (all five: the whole log); _Events/s_ is those over the catch-up time, _Log events/s_ the whole log over it. Every catch-up has a fresh read store; none parked a dead letter (${Math.max(...medians.map((m) => m.deadLetters))} in all). CPU is this process's user+system time over the catch-up (all threads; alone, every runner and SQLite call runs on its main thread); _Written MB_ is what the process passed to write calls meanwhile (\`wchar\` from /proc: the read store's WAL and checkpoints); _Read store MB_ is the read store's size afterwards.`,
     roundsText,
     logParagraph(results),
     figures,

@@ -1,4 +1,5 @@
 import type { EventStore, Position, RecordedEvent } from '../stores/event-store.js';
+import { parsePosition } from '../stores/position.js';
 import type { ReadStore } from '../stores/read-store.js';
 import { catalogProjection } from './catalog/catalog-projection.js';
 import { DEAD_LETTERS, deadLetterIndexes } from './dead-letters.js';
@@ -8,6 +9,9 @@ import { startProjection, type RunningProjection } from './projection-runner.js'
 import { recommendationsProjection } from './recommendations/recommendations-projection.js';
 import { salesProjection } from './sales/sales-projection.js';
 import { searchProjection } from './search/search-projection.js';
+import type { CatchUpStores } from './threads/catch-up-messages.js';
+import { startCatchUpThread, type CatchUpThread } from './threads/catch-up-thread.js';
+import { threadBackedProjection } from './threads/thread-backed-projection.js';
 
 /** Every read model, by its public name (also the name of its main collection). */
 export const PROJECTIONS: readonly Projection[] = [
@@ -20,17 +24,38 @@ export const PROJECTIONS: readonly Projection[] = [
 
 export interface ReadModels {
   readonly running: ReadonlyMap<string, RunningProjection>;
+  /** The read models that started far enough behind to catch up on threads of their own. */
+  readonly threaded: ReadonlySet<string>;
   /** Resolves once the named read model has applied everything up to `position`. */
   waitFor(name: string, position: Position, timeoutMs: number): Promise<void>;
   stop(): Promise<void>;
 }
 
-/** Creates the read models' indexes and starts one runner per projection. */
+/** Log positions a read model may be behind before it catches up on a thread of its own. */
+export const THREAD_CATCH_UP_LAG = 100_000;
+
+export interface ThreadedCatchUp {
+  /** How the threads reach the same stores as the engine. */
+  readonly stores: CatchUpStores;
+  /** Positions behind the head from which a read model catches up on a thread; THREAD_CATCH_UP_LAG by default. */
+  readonly minLag?: number;
+}
+
+/**
+ * Creates the read models' indexes and starts one runner per projection.
+ * With `threads`, each read model far behind the head first catches up on a
+ * worker thread of its own (its own store connections and runner, holding
+ * the projection's lease, so the read models are rebuilt on every core
+ * instead of one, and the main thread stays free for requests). Meanwhile a
+ * stand-in reports the thread's progress and answers `waitFor`; once the
+ * thread is done, the ordinary runner starts here and follows the log.
+ */
 export async function startReadModels(options: {
   readonly eventStore: EventStore;
   readonly readStore: ReadStore;
   readonly holder: string;
   readonly onError?: (projection: string, error: unknown, event?: RecordedEvent) => void;
+  readonly threads?: ThreadedCatchUp;
 }): Promise<ReadModels> {
   await options.readStore.ensureIndexes(DEAD_LETTERS, deadLetterIndexes);
   for (const projection of PROJECTIONS) {
@@ -38,19 +63,35 @@ export async function startReadModels(options: {
       await options.readStore.ensureIndexes(collection.name, collection.indexes);
     }
   }
+  const threads = options.threads ? await startThreads(options, options.threads) : new Map();
+  const start = (projection: Projection) =>
+    startProjection(projection, {
+      eventStore: options.eventStore,
+      readStore: options.readStore,
+      holder: options.holder,
+      onError: (error, event) => options.onError?.(projection.name, error, event),
+    });
   const running = new Map(
-    PROJECTIONS.map((projection) => [
-      projection.name,
-      startProjection(projection, {
-        eventStore: options.eventStore,
-        readStore: options.readStore,
-        holder: options.holder,
-        onError: (error, event) => options.onError?.(projection.name, error, event),
-      }),
-    ]),
+    PROJECTIONS.map((projection): [string, RunningProjection] => {
+      const thread = threads.get(projection.name);
+      return [
+        projection.name,
+        thread
+          ? threadBackedProjection({
+              projection,
+              eventStore: options.eventStore,
+              readStore: options.readStore,
+              thread,
+              start: () => start(projection),
+              onError: (error) => options.onError?.(projection.name, error),
+            })
+          : start(projection),
+      ];
+    }),
   );
   return {
     running,
+    threaded: new Set(threads.keys()),
     waitFor(name, position, timeoutMs) {
       const projection = running.get(name);
       if (!projection) return Promise.reject(new Error(`No read model named ${name}`));
@@ -60,4 +101,31 @@ export async function startReadModels(options: {
       await Promise.all([...running.values()].map((p) => p.stop()));
     },
   };
+}
+
+/** A catch-up thread for each read model far enough behind; resolves once each has started. */
+async function startThreads(
+  options: Parameters<typeof startReadModels>[0],
+  { stores, minLag = THREAD_CATCH_UP_LAG }: ThreadedCatchUp,
+): Promise<Map<string, CatchUpThread>> {
+  const threads = new Map<string, CatchUpThread>();
+  const head = await options.eventStore.headPosition();
+  if (head === undefined) return threads;
+  for (const projection of PROJECTIONS) {
+    const checkpoint = await options.readStore.checkpoint(projection.name);
+    const behind = parsePosition(head)[0] - (checkpoint ? parsePosition(checkpoint)[0] : 0n);
+    if (behind < BigInt(minLag)) continue;
+    const holder = `${options.holder}:catch-up`;
+    const thread = startCatchUpThread(
+      { projection: projection.name, holder, stores },
+      (error, position) =>
+        options.onError?.(
+          projection.name,
+          position === undefined ? error : new Error(`${error.message} (event at ${position})`),
+        ),
+    );
+    threads.set(projection.name, thread);
+  }
+  await Promise.all([...threads.values()].map((t) => t.started));
+  return threads;
 }

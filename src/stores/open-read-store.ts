@@ -11,6 +11,8 @@ export interface OpenedReadStore {
 export async function openReadStore(options: {
   readonly mongoUrl: string | undefined;
   readonly dataDir: string;
+  /** Embedded only: how long a write waits for another connection's. */
+  readonly busyTimeoutMs?: number;
 }): Promise<OpenedReadStore> {
   if (options.mongoUrl) {
     const { MongoReadStore } = await import('./mongodb/mongo-read-store.js');
@@ -21,7 +23,10 @@ export async function openReadStore(options: {
   }
   const { EmbeddedReadStore } = await import('./embedded/embedded-read-store.js');
   return {
-    readStore: await EmbeddedReadStore.open({ dataDir: options.dataDir }),
+    readStore: await EmbeddedReadStore.open({
+      dataDir: options.dataDir,
+      ...(options.busyTimeoutMs !== undefined && { busyTimeoutMs: options.busyTimeoutMs }),
+    }),
     description: `embedded SQLite at ${path.join(options.dataDir, 'read-models.sqlite')}`,
   };
 }

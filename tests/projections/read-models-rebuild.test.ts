@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { filter, firstValueFrom } from 'rxjs';
 import { v7 as uuidv7 } from 'uuid';
 import { productAggregate } from '../../src/commands/product.js';
 import { reviewAggregate } from '../../src/commands/review.js';
@@ -151,6 +152,65 @@ describe('read models over a real shop history', () => {
     expect(await dump(two)).toEqual(first);
     await one.close();
     await two.close();
+  });
+
+  it('catches up on threads of its own to the same documents, then follows the log here', async () => {
+    const reference = await openStore();
+    await buildAll(reference);
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'commerce-read-'));
+    dirs.push(dir);
+    const store = await EmbeddedReadStore.open({ dataDir: dir });
+    const errors: unknown[] = [];
+    const models = await startReadModels({
+      eventStore: shop.temp.store,
+      readStore: store,
+      holder: uuidv7(),
+      onError: (_, error) => errors.push(error),
+      threads: { stores: { eventStoreDir: shop.temp.dataDir, readStoreDir: dir }, minLag: 1 },
+    });
+    try {
+      expect([...models.threaded].sort()).toEqual(PROJECTIONS.map((p) => p.name).sort());
+      const head = (await shop.temp.store.headPosition()) ?? '0';
+      await Promise.all(PROJECTIONS.map((p) => models.waitFor(p.name, head, 30_000)));
+      expect(await dump(store)).toEqual(await dump(reference));
+
+      // Once each thread is done, the runner here follows new events.
+      const order = await shop.place([{ productId: 'p-kettle', quantity: 1 }]);
+      await shop.decision(order.orderId);
+      await shop.settle();
+      const next = (await shop.temp.store.headPosition()) ?? '0';
+      await Promise.all(PROJECTIONS.map((p) => models.waitFor(p.name, next, 30_000)));
+      expect(await store.collection('orders').get(order.orderId)).toMatchObject({
+        status: 'confirmed',
+      });
+      // Each thread hands over to a runner here, which goes live.
+      await Promise.all(
+        [...models.running.values()].map((r) =>
+          firstValueFrom(r.states.pipe(filter((s) => s === 'live'))),
+        ),
+      );
+      const rebuilt = await openStore();
+      await buildAll(rebuilt);
+      expect(await dump(store)).toEqual(await dump(rebuilt));
+      expect(errors).toEqual([]);
+    } finally {
+      await models.stop();
+      await store.close();
+      await reference.close();
+    }
+  });
+
+  it('catches up here when no read model is far enough behind', async () => {
+    const store = await openStore();
+    const models = await startReadModels({
+      eventStore: shop.temp.store,
+      readStore: store,
+      holder: uuidv7(),
+      threads: { stores: { eventStoreDir: shop.temp.dataDir, readStoreDir: 'unused' } },
+    });
+    expect(models.threaded.size).toBe(0);
+    await models.stop();
+    await store.close();
   });
 
   it('replaying the whole log again changes no document', async () => {

@@ -83,11 +83,13 @@ async function directorySize(dir: string): Promise<number> {
  * Starts the subject on an empty read store in `dataDir` and times it until
  * every runner has applied everything up to `head` (`waitFor`). One
  * projection is started with `startProjection`; all five with
- * `startReadModels`, as the engine does. Runner options are the engine's
+ * `startReadModels`, as the engine does (each far behind on a thread of its
+ * own, the event store in `logDir`). Runner options are the engine's
  * defaults (batches of 200,000 events while catching up). Any runner error fails the measurement.
  */
 export async function catchUp(
   eventStore: EventStore,
+  logDir: string,
   dataDir: string,
   subject: Subject,
   head: Position,
@@ -107,6 +109,7 @@ export async function catchUp(
       readStore,
       holder: 'bench',
       onError: (_, error) => onError(error),
+      threads: { stores: { eventStoreDir: logDir, readStoreDir: dataDir } },
     });
     running = [...models.running.values()];
     stop = () => models.stop();

@@ -10,6 +10,8 @@ import { WalCheckpointer } from './wal-checkpointer.js';
 export interface EmbeddedReadStoreOptions {
   /** Directory holding `read-models.sqlite`. */
   readonly dataDir: string;
+  /** How long a write waits for another connection's (10 s by default). */
+  readonly busyTimeoutMs?: number;
 }
 
 /**
@@ -29,7 +31,7 @@ export class EmbeddedReadStore implements ReadStore {
 
   static async open(options: EmbeddedReadStoreOptions): Promise<EmbeddedReadStore> {
     const file = path.join(options.dataDir, 'read-models.sqlite');
-    const db = openReadDatabase(file);
+    const db = openReadDatabase(file, options.busyTimeoutMs);
     const checkpointer = new WalCheckpointer(file);
     const connection = new ReadConnection(db, () => checkpointer.committed());
     return new EmbeddedReadStore(connection, checkpointer);

@@ -48,9 +48,9 @@ CREATE TABLE IF NOT EXISTS leases (
  * so they are lost together. Several processes may open the same file;
  * writers serialise on BEGIN IMMEDIATE and wait up to the busy timeout.
  */
-export function openReadDatabase(file: string): ReadDatabase {
+export function openReadDatabase(file: string, busyTimeoutMs = 10_000): ReadDatabase {
   fs.mkdirSync(path.dirname(file), { recursive: true });
-  const db = new Database(file, { timeout: 10_000 });
+  const db = new Database(file, { timeout: busyTimeoutMs });
   try {
     db.pragma('journal_mode = WAL');
     db.pragma('synchronous = NORMAL');
