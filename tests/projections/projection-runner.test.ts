@@ -58,6 +58,20 @@ const deferred = () => {
 const reach = (running: RunningProjection, state: ProjectionState) =>
   firstValueFrom(running.states.pipe(filter((s) => s === state)));
 
+/** How often the event loop turned while `work` ran. */
+async function turnsDuring(work: () => Promise<void>): Promise<number> {
+  let turns = 0;
+  let done = false;
+  const turn = () => {
+    turns++;
+    if (!done) setImmediate(turn);
+  };
+  setImmediate(turn);
+  await work();
+  done = true;
+  return turns;
+}
+
 const stripPositions = (docs: Doc[]) => docs.map(({ _position: _, ...doc }) => doc);
 
 const readStores: [string, (dataDir: string) => Promise<ReadStore>][] = [
@@ -173,16 +187,8 @@ describe.each(readStores)('projection runner on %s', (_, openReadStore) => {
 
     it('lets the event loop turn between batches while catching up', async () => {
       await seed();
-      let turns = 0;
-      let caughtUp = false;
-      const turn = () => {
-        turns++;
-        if (!caughtUp) setImmediate(turn);
-      };
-      setImmediate(turn);
       const runner = start({ catchUpBatchSize: 10 });
-      await runner.waitFor(await head());
-      caughtUp = true;
+      const turns = await turnsDuring(async () => runner.waitFor(await head()));
       // 90 events in batches of 10: the loop turned between them, not only at the end.
       expect(turns).toBeGreaterThanOrEqual(8);
       expect(await withoutPositions()).toEqual(await expected());
@@ -299,16 +305,8 @@ describe.each(readStores)('projection runner on %s', (_, openReadStore) => {
 
       it('lets the event loop turn between the pages of one commit', async () => {
         await seed();
-        let turns = 0;
-        let caughtUp = false;
-        const turn = () => {
-          turns++;
-          if (!caughtUp) setImmediate(turn);
-        };
-        setImmediate(turn);
         const runner = start({ ...paged, catchUpBatchSize: 1_000 });
-        await runner.waitFor(await head());
-        caughtUp = true;
+        const turns = await turnsDuring(async () => runner.waitFor(await head()));
         // 90 events in pages of 5, all in one commit: the loop turned between the pages.
         expect(store.commits).toHaveLength(1);
         expect(turns).toBeGreaterThanOrEqual(15);

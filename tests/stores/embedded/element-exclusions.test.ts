@@ -5,6 +5,7 @@ import { Aggregator, find } from 'mingo';
 import type { Doc, Filter } from '../../../src/stores/read-store.js';
 import { EmbeddedReadStore } from '../../../src/stores/embedded/embedded-read-store.js';
 import { planQuery, type PlannableIndex } from '../../../src/stores/embedded/index-planner.js';
+import { Random } from '../../chaos/support/random.js';
 
 /**
  * `$nin` on an element index's first key is applied on its side table (no
@@ -14,17 +15,6 @@ import { planQuery, type PlannableIndex } from '../../../src/stores/embedded/ind
 
 const TAGS = ['a', 'b', 'c', 'd', 'e', 1, 2];
 const DOCS = 300;
-
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const tagIndex: PlannableIndex = {
   name: 'by_tags',
@@ -37,12 +27,12 @@ const tagIndex: PlannableIndex = {
 };
 
 describe('an element index with $nin', () => {
-  const random = mulberry32(20261207);
-  const pick = <T>(xs: readonly T[]): T => xs[Math.floor(random() * xs.length)]!;
+  const random = new Random(20261207);
+  const pick = <T>(xs: readonly T[]): T => random.pick(xs);
   const docs: Doc[] = Array.from({ length: DOCS }, (_, i) => ({
     _id: `d${String(i).padStart(4, '0')}`,
-    g: `g${Math.floor(random() * 3)}`,
-    tags: Array.from({ length: 1 + Math.floor(random() * 4) }, () => pick(TAGS)),
+    g: `g${random.int(0, 2)}`,
+    tags: Array.from({ length: random.int(1, 4) }, () => pick(TAGS)),
   }));
   let dataDir: string;
   let store: EmbeddedReadStore;
