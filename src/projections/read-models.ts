@@ -47,8 +47,8 @@ export interface ThreadedCatchUp {
  * worker thread of its own (its own store connections and runner, holding
  * the projection's lease, so the read models are rebuilt on every core
  * instead of one, and the main thread stays free for requests). Meanwhile a
- * stand-in reports the thread's progress and answers `waitFor`; once the
- * thread is done, the ordinary runner starts here and follows the log.
+ * stand-in reports the thread's progress and answers `waitFor`; once every
+ * thread is done, the ordinary runners start here and follow the log.
  */
 export async function startReadModels(options: {
   readonly eventStore: EventStore;
@@ -71,6 +71,7 @@ export async function startReadModels(options: {
       holder: options.holder,
       onError: (error, event) => options.onError?.(projection.name, error, event),
     });
+  const threadsEnded = Promise.all([...threads.values()].map((t) => t.ended));
   const running = new Map(
     PROJECTIONS.map((projection): [string, RunningProjection] => {
       const thread = threads.get(projection.name);
@@ -82,6 +83,7 @@ export async function startReadModels(options: {
               eventStore: options.eventStore,
               readStore: options.readStore,
               thread,
+              handOverAfter: threadsEnded,
               start: () => start(projection),
               onError: (error) => options.onError?.(projection.name, error),
             })

@@ -14,8 +14,8 @@ const PROGRESS_MS = 50;
 /**
  * A read model whose catch-up runs on a thread: reports the thread's
  * progress (its checkpoint, read here without taking the write lock) and
- * answers `waitFor` from it, then starts the ordinary runner when the thread
- * has ended and hands everything over to it. Until then this thread never
+ * answers `waitFor` from it, then starts the ordinary runner once the
+ * threads have ended and hands everything over to it. Until then this thread never
  * asks for the lease, so it never waits on the thread's commits. Dead-letter
  * work and exclusive work answer PROJECTION_BUSY meanwhile, as for a
  * projection applied by another process.
@@ -25,6 +25,12 @@ export function threadBackedProjection(options: {
   readonly eventStore: EventStore;
   readonly readStore: ReadStore;
   readonly thread: CatchUpThread;
+  /**
+   * When the runner here may start: once every catch-up thread has ended, so
+   * that its writes (the lease, live batches) never wait on a thread's large
+   * catch-up commits.
+   */
+  readonly handOverAfter: Promise<unknown>;
   readonly start: () => RunningProjection;
   readonly onError: (error: unknown) => void;
 }): RunningProjection {
@@ -52,7 +58,7 @@ export function threadBackedProjection(options: {
   });
   const progress = setInterval(() => void readProgress(), PROGRESS_MS);
   progress.unref();
-  const handedOver = thread.ended.then(async () => {
+  const handedOver = Promise.all([thread.ended, options.handOverAfter]).then(async () => {
     clearInterval(progress);
     await readProgress();
     if (stopped) return;
