@@ -105,7 +105,7 @@ export async function startReadModels(options: {
   };
 }
 
-/** A catch-up thread for each read model far enough behind; resolves once each has started. */
+/** A catch-up thread for each read model far enough behind. */
 async function startThreads(
   options: Parameters<typeof startReadModels>[0],
   { stores, minLag = THREAD_CATCH_UP_LAG }: ThreadedCatchUp,
@@ -128,6 +128,5 @@ async function startThreads(
     );
     threads.set(projection.name, thread);
   }
-  await Promise.all([...threads.values()].map((t) => t.started));
   return threads;
 }

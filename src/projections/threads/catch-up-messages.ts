@@ -16,9 +16,9 @@ export interface CatchUpWorkerData {
 
 export type ToCatchUpThread = 'stop';
 
-export type FromCatchUpThread =
-  /** The runner has started: applying (it holds the lease) or standing by (another does). */
-  | { readonly kind: 'started'; readonly applying: boolean }
-  | { readonly kind: 'error'; readonly message: string; readonly position?: string }
-  /** Stopped: caught up with the head it saw at start, or asked to stop. */
-  | { readonly kind: 'done' };
+/** An error the thread's runner reported (it retries, or parks the event). */
+export interface FromCatchUpThread {
+  readonly kind: 'error';
+  readonly message: string;
+  readonly position?: string;
+}

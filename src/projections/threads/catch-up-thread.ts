@@ -2,8 +2,6 @@ import { spawnWorker } from '../../stores/sqlite/spawn-worker.js';
 import type { CatchUpWorkerData, FromCatchUpThread, ToCatchUpThread } from './catch-up-messages.js';
 
 export interface CatchUpThread {
-  /** Settles once the thread's runner has taken the lease or stood by, or the thread has ended. */
-  readonly started: Promise<void>;
   /** Settles once the thread has ended. */
   readonly ended: Promise<void>;
   /** Asks the thread to stop (its runner commits or drops its batch and lets the lease go). */
@@ -16,21 +14,12 @@ export function startCatchUpThread(
   onError: (error: Error, position?: string) => void,
 ): CatchUpThread {
   const worker = spawnWorker(import.meta.url, 'catch-up-worker', { workerData: data });
-  let markStarted!: () => void;
-  const started = new Promise<void>((resolve) => (markStarted = resolve));
-  const ended = new Promise<void>((resolve) => {
-    worker.on('exit', () => {
-      markStarted();
-      resolve();
-    });
-  });
+  const ended = new Promise<void>((resolve) => worker.on('exit', () => resolve()));
   worker.on('message', (message: FromCatchUpThread) => {
-    if (message.kind === 'started') markStarted();
-    else if (message.kind === 'error') onError(new Error(message.message), message.position);
+    if (message.kind === 'error') onError(new Error(message.message), message.position);
   });
   worker.on('error', (error) => onError(error));
   return {
-    started,
     ended,
     async stop() {
       worker.postMessage('stop' satisfies ToCatchUpThread);

@@ -1,4 +1,3 @@
-import { filter, firstValueFrom } from 'rxjs';
 import { parentPort, workerData } from 'node:worker_threads';
 import { openEventStore } from '../../stores/open-event-store.js';
 import { openReadStore } from '../../stores/open-read-store.js';
@@ -8,10 +7,10 @@ import type { CatchUpWorkerData, FromCatchUpThread, ToCatchUpThread } from './ca
 
 /**
  * A projection's catch-up on a thread of its own: its own connections to the
- * stores and the ordinary runner, which takes the projection's lease, so the
- * engine's runner for it stands by meanwhile. It stops once it has applied
- * everything up to the head it saw at start, or when told to; the engine's
- * runner then takes the lease over and follows the log from the checkpoint.
+ * stores and the ordinary runner, which takes the projection's lease. It
+ * stops once everything up to the head it saw at start is applied, or when
+ * told to; the engine then starts its own runner, which follows the log from
+ * the checkpoint (see thread-backed-projection.ts).
  */
 
 const port = parentPort!;
@@ -50,10 +49,7 @@ try {
         ...(event && { position: event.position }),
       }),
   });
-  const first = await firstValueFrom(runner.states.pipe(filter((s) => s !== 'starting')));
-  const applying = first === 'catching-up' || first === 'live';
-  post({ kind: 'started', applying });
-  if (applying && head !== undefined) {
+  if (head !== undefined) {
     const DAY_MS = 86_400_000;
     await Promise.race([runner.waitFor(head, DAY_MS).catch(() => undefined), stopped]);
   }
@@ -62,5 +58,4 @@ try {
   await readStore.close();
   await eventStore.close();
 }
-post({ kind: 'done' });
 port.close();

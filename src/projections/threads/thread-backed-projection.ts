@@ -15,8 +15,8 @@ const PROGRESS_MS = 50;
  * A read model whose catch-up runs on a thread: reports the thread's
  * progress (its checkpoint, read here without taking the write lock) and
  * answers `waitFor` from it, then starts the ordinary runner once the
- * threads have ended and hands everything over to it. Until then this thread never
- * asks for the lease, so it never waits on the thread's commits. Dead-letter
+ * threads have ended and hands everything over to it. Until then nothing
+ * here asks for the lease, so nothing here waits on the threads' commits. Dead-letter
  * work and exclusive work answer PROJECTION_BUSY meanwhile, as for a
  * projection applied by another process.
  */
