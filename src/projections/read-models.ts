@@ -1,3 +1,4 @@
+import { filter, firstValueFrom } from 'rxjs';
 import type { EventStore, Position, RecordedEvent } from '../stores/event-store.js';
 import { parsePosition } from '../stores/position.js';
 import type { ReadStore } from '../stores/read-store.js';
@@ -11,6 +12,7 @@ import { salesProjection } from './sales/sales-projection.js';
 import { searchProjection } from './search/search-projection.js';
 import type { CatchUpStores } from './threads/catch-up-messages.js';
 import { startCatchUpThread, type CatchUpThread } from './threads/catch-up-thread.js';
+import { startReadModelThread } from './threads/read-model-thread.js';
 import { threadBackedProjection } from './threads/thread-backed-projection.js';
 
 /** Every read model, by its public name (also the name of its main collection). */
@@ -39,6 +41,11 @@ export interface ThreadedCatchUp {
   readonly stores: CatchUpStores;
   /** Positions behind the head from which a read model catches up on a thread; THREAD_CATCH_UP_LAG by default. */
   readonly minLag?: number;
+  /**
+   * Whether the runners that follow the log run on one more thread (true by
+   * default) rather than on the main thread.
+   */
+  readonly live?: boolean;
 }
 
 /**
@@ -48,7 +55,9 @@ export interface ThreadedCatchUp {
  * the projection's lease, so the read models are rebuilt on every core
  * instead of one, and the main thread stays free for requests). Meanwhile a
  * stand-in reports the thread's progress and answers `waitFor`; once every
- * thread is done, the ordinary runners start here and follow the log.
+ * thread is done, the ordinary runners take over and follow the log: on a
+ * thread of their own (see read-model-thread.ts), so that applying the log
+ * never holds up requests, unless `threads.live` is false.
  */
 export async function startReadModels(options: {
   readonly eventStore: EventStore;
@@ -64,13 +73,22 @@ export async function startReadModels(options: {
     }
   }
   const threads = options.threads ? await startThreads(options, options.threads) : new Map();
+  const live =
+    options.threads && options.threads.live !== false
+      ? startReadModelThread(
+          { holder: options.holder, stores: options.threads.stores },
+          (name, error, event) => options.onError?.(name ?? 'read models thread', error, event),
+        )
+      : undefined;
   const start = (projection: Projection) =>
-    startProjection(projection, {
-      eventStore: options.eventStore,
-      readStore: options.readStore,
-      holder: options.holder,
-      onError: (error, event) => options.onError?.(projection.name, error, event),
-    });
+    live
+      ? live.start(projection.name)
+      : startProjection(projection, {
+          eventStore: options.eventStore,
+          readStore: options.readStore,
+          holder: options.holder,
+          onError: (error, event) => options.onError?.(projection.name, error, event),
+        });
   const threadsEnded = Promise.all([...threads.values()].map((t) => t.ended));
   const running = new Map(
     PROJECTIONS.map((projection): [string, RunningProjection] => {
@@ -91,6 +109,18 @@ export async function startReadModels(options: {
       ];
     }),
   );
+  // As a runner here would have, before the engine answers requests (readiness
+  // needs every read model started): one on the thread starts once the thread
+  // has opened its stores and asked for the lease.
+  if (live) {
+    await Promise.all(
+      [...running.values()].map((runner) =>
+        firstValueFrom(runner.states.pipe(filter((state) => state !== 'starting')), {
+          defaultValue: 'stopped' as const,
+        }),
+      ),
+    );
+  }
   return {
     running,
     threaded: new Set(threads.keys()),
@@ -101,6 +131,7 @@ export async function startReadModels(options: {
     },
     async stop() {
       await Promise.all([...running.values()].map((p) => p.stop()));
+      await live?.close();
     },
   };
 }
