@@ -154,7 +154,7 @@ describe('read models over a real shop history', () => {
     await two.close();
   });
 
-  it('catches up on threads of its own to the same documents, then follows the log here', async () => {
+  it('catches up on threads of its own to the same documents, then follows the log', async () => {
     const reference = await openStore();
     await buildAll(reference);
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'commerce-read-'));
@@ -174,7 +174,7 @@ describe('read models over a real shop history', () => {
       await Promise.all(PROJECTIONS.map((p) => models.waitFor(p.name, head, 30_000)));
       expect(await dump(store)).toEqual(await dump(reference));
 
-      // Once each thread is done, the runner here follows new events.
+      // Once each thread is done, the runners that follow the log take over.
       const order = await shop.place([{ productId: 'p-kettle', quantity: 1 }]);
       await shop.decision(order.orderId);
       await shop.settle();
@@ -183,7 +183,7 @@ describe('read models over a real shop history', () => {
       expect(await store.collection('orders').get(order.orderId)).toMatchObject({
         status: 'confirmed',
       });
-      // Each thread hands over to a runner here, which goes live.
+      // Each thread hands over to a runner on the read models thread, which goes live.
       await Promise.all(
         [...models.running.values()].map((r) =>
           firstValueFrom(r.states.pipe(filter((s) => s === 'live'))),
@@ -200,13 +200,15 @@ describe('read models over a real shop history', () => {
     }
   });
 
-  it('catches up here when no read model is far enough behind', async () => {
-    const store = await openStore();
+  it('starts no catch-up thread when no read model is far enough behind', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'commerce-read-'));
+    dirs.push(dir);
+    const store = await EmbeddedReadStore.open({ dataDir: dir });
     const models = await startReadModels({
       eventStore: shop.temp.store,
       readStore: store,
       holder: uuidv7(),
-      threads: { stores: { eventStoreDir: shop.temp.dataDir, readStoreDir: 'unused' } },
+      threads: { stores: { eventStoreDir: shop.temp.dataDir, readStoreDir: dir } },
     });
     expect(models.threaded.size).toBe(0);
     await models.stop();
