@@ -39,6 +39,12 @@ export function createStreamTail(db: SqliteDatabase) {
         WHERE position > max(:seen, (SELECT through FROM stream_index_state) - :window)`,
     )
     .raw();
+  // data_version changes when another connection commits, total_changes() when this one writes.
+  const changes = db
+    .prepare<[], [number, number]>('SELECT data_version, total_changes() FROM pragma_data_version')
+    .raw();
+  /** Both as of the last refresh: while they hold, the log has not changed. */
+  let version = '';
   const byStream = new Map<string, TailEntry[]>();
   /** Every entry in position order; entries before `start` are forgotten. */
   let entries: TailEntry[] = [];
@@ -83,14 +89,18 @@ export function createStreamTail(db: SqliteDatabase) {
      * up to the head as of this call.
      */
     refresh(): number {
+      // Read before the log: a commit in between is then seen by the next refresh.
+      const current = String(changes.get());
+      if (current === version) return through;
+      version = current;
       const rows = refreshRows.all({ seen, window: CATCH_UP_WINDOW });
-      const current = rows.find((row) => row[0] === null)?.[1] ?? 0;
+      const indexed = rows.find((row) => row[0] === null)?.[1] ?? 0;
       // Events indexed before this map could read them never come through
       // here, so their streams' known revisions may be behind: forget them all.
-      if (current - CATCH_UP_WINDOW > seen) known.clear();
-      if (current > through) {
-        forgetThrough(current);
-        through = current;
+      if (indexed - CATCH_UP_WINDOW > seen) known.clear();
+      if (indexed > through) {
+        forgetThrough(indexed);
+        through = indexed;
       }
       // Rows come in position order; sorting only guards a change of plan.
       const added = rows.filter((row): row is [string, number, number] => row[0] !== null);
