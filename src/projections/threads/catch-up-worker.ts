@@ -1,16 +1,15 @@
 import { parentPort, workerData } from 'node:worker_threads';
-import { openEventStore } from '../../stores/open-event-store.js';
-import { openReadStore } from '../../stores/open-read-store.js';
 import { startProjection } from '../projection-runner.js';
 import { PROJECTIONS } from '../read-models.js';
 import type { CatchUpWorkerData, FromCatchUpThread, ToCatchUpThread } from './catch-up-messages.js';
+import { openThreadStores } from './thread-stores.js';
 
 /**
  * A projection's catch-up on a thread of its own: its own connections to the
  * stores and the ordinary runner, which takes the projection's lease. It
  * stops once everything up to the head it saw at start is applied, or when
- * told to; the engine then starts its own runner, which follows the log from
- * the checkpoint (see thread-backed-projection.ts).
+ * told to; the runner that follows the log then takes over from the
+ * checkpoint (see thread-backed-projection.ts).
  */
 
 const port = parentPort!;
@@ -26,16 +25,7 @@ port.on('message', (message: ToCatchUpThread) => {
   if (message === 'stop') stopRequested();
 });
 
-const { eventStore } = await openEventStore({
-  eventStoreUrl: stores.eventStoreUrl,
-  dataDir: stores.eventStoreDir,
-});
-// Waiting for another thread's commit blocks only this thread: it may wait long.
-const { readStore } = await openReadStore({
-  mongoUrl: stores.mongoUrl,
-  dataDir: stores.readStoreDir,
-  busyTimeoutMs: 300_000,
-});
+const { eventStore, readStore } = await openThreadStores(stores);
 try {
   const head = await eventStore.headPosition();
   const runner = startProjection(projection, {

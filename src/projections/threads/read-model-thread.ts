@@ -22,7 +22,6 @@ export interface ReadModelThread {
 }
 
 interface Call {
-  readonly name: string;
   readonly resolve: (value: unknown) => void;
   readonly reject: (error: unknown) => void;
 }
@@ -136,10 +135,10 @@ export function startReadModelThread(
     worker.postMessage(message);
   }
 
-  function request(name: string, id: number, message: ToReadModelThread): Promise<unknown> {
+  function request(id: number, message: ToReadModelThread): Promise<unknown> {
     if (!alive) return Promise.reject(endedError());
     return new Promise((resolve, reject) => {
-      calls.set(id, { name, resolve, reject });
+      calls.set(id, { resolve, reject });
       send(message);
     });
   }
@@ -150,7 +149,7 @@ export function startReadModelThread(
     ...args: RunnerCalls[M]
   ): Promise<unknown> {
     const id = nextId++;
-    return request(name, id, { kind: 'call', id, name, method, args } as ToReadModelThread);
+    return request(id, { kind: 'call', id, name, method, args } as ToReadModelThread);
   }
 
   function proxy(name: string): RunningProjection {
@@ -183,7 +182,7 @@ export function startReadModelThread(
         if (runner.stopped) throw stoppedError();
         const id = nextId++;
         const held = new Promise<'held'>((resolve) => holds.set(id, () => resolve('held')));
-        const replied = request(name, id, { kind: 'hold', id, name });
+        const replied = request(id, { kind: 'hold', id, name });
         // An answer before the hold began is a refusal (PROJECTION_BUSY, stopped) or a lost thread.
         if ((await Promise.race([held, replied.then(() => 'replied' as const)])) !== 'held') {
           holds.delete(id);

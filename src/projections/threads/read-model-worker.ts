@@ -1,8 +1,6 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { filter, firstValueFrom } from 'rxjs';
 import { isAppError } from '../../errors.js';
-import { openEventStore } from '../../stores/open-event-store.js';
-import { openReadStore } from '../../stores/open-read-store.js';
 import { startProjection, type RunningProjection } from '../projection-runner.js';
 import { PROJECTIONS } from '../read-models.js';
 import type {
@@ -12,6 +10,7 @@ import type {
   ToReadModelThread,
   WireError,
 } from './read-model-messages.js';
+import { openThreadStores } from './thread-stores.js';
 
 /**
  * The read models' thread: the ordinary runners, on connections of their own,
@@ -26,19 +25,7 @@ const port = parentPort!;
 const { holder, stores } = workerData as ReadModelWorkerData;
 const post = (message: FromReadModelThread) => port.postMessage(message);
 
-const opened = (async () => {
-  const { eventStore } = await openEventStore({
-    eventStoreUrl: stores.eventStoreUrl,
-    dataDir: stores.eventStoreDir,
-  });
-  // A catch-up thread's commit may hold the write lock for seconds: waiting blocks only this thread.
-  const { readStore } = await openReadStore({
-    mongoUrl: stores.mongoUrl,
-    dataDir: stores.readStoreDir,
-    busyTimeoutMs: 300_000,
-  });
-  return { eventStore, readStore };
-})();
+const opened = openThreadStores(stores);
 // Without its stores the thread can do nothing: it ends, and the engine starts another.
 opened.catch((error: unknown) =>
   setImmediate(() => {
