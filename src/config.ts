@@ -22,6 +22,7 @@ const schema = z.object({
     .int()
     .min(1000)
     .default(15 * 60_000),
+  READ_CACHE_MIB: z.coerce.number().int().min(2).max(1_048_576).default(512),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
@@ -37,6 +38,8 @@ export interface Config {
   readonly reservationTtlMs: number;
   /** Simulated card processor: how long each capture takes. */
   readonly gatewayLatencyMs: number;
+  /** Embedded read store: the most page cache each of its connections keeps, in MiB. */
+  readonly readCacheMiB: number;
   readonly logLevel: z.infer<typeof schema>['LOG_LEVEL'];
 }
 
@@ -70,6 +73,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
     paymentTimeoutMs: c.PAYMENT_TIMEOUT_MS,
     reservationTtlMs: c.RESERVATION_TTL_MS,
     gatewayLatencyMs: c.GATEWAY_LATENCY_MS,
+    readCacheMiB: c.READ_CACHE_MIB,
     logLevel: c.LOG_LEVEL,
   };
 }

@@ -86,6 +86,7 @@ export async function startEngine(
         eventStoreDir: config.dataDir,
         mongoUrl: config.mongoUrl,
         readStoreDir: config.dataDir,
+        readCacheMiB: config.readCacheMiB,
       },
     },
     onError: (projection, err, event) =>

@@ -13,6 +13,8 @@ export async function openReadStore(options: {
   readonly dataDir: string;
   /** Embedded only: how long a write waits for another connection's. */
   readonly busyTimeoutMs?: number;
+  /** Embedded only: each connection's page cache, in MiB. */
+  readonly readCacheMiB?: number | undefined;
 }): Promise<OpenedReadStore> {
   if (options.mongoUrl) {
     const { MongoReadStore } = await import('./mongodb/mongo-read-store.js');
@@ -26,6 +28,7 @@ export async function openReadStore(options: {
     readStore: await EmbeddedReadStore.open({
       dataDir: options.dataDir,
       ...(options.busyTimeoutMs !== undefined && { busyTimeoutMs: options.busyTimeoutMs }),
+      ...(options.readCacheMiB !== undefined && { cacheMiB: options.readCacheMiB }),
     }),
     description: `embedded SQLite at ${path.join(options.dataDir, 'read-models.sqlite')}`,
   };

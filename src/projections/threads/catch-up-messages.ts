@@ -6,6 +6,8 @@ export interface CatchUpStores {
   /** MongoDB; the embedded read store in `readStoreDir` when absent. */
   readonly mongoUrl?: string | undefined;
   readonly readStoreDir: string;
+  /** The embedded read store's page cache per connection, in MiB; its default when absent. */
+  readonly readCacheMiB?: number | undefined;
 }
 
 export interface CatchUpWorkerData {

@@ -21,6 +21,7 @@ export async function openThreadStores(
       mongoUrl: stores.mongoUrl,
       dataDir: stores.readStoreDir,
       busyTimeoutMs: 300_000,
+      readCacheMiB: stores.readCacheMiB,
     });
     return { eventStore, readStore };
   } catch (error) {

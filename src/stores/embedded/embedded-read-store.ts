@@ -12,6 +12,8 @@ export interface EmbeddedReadStoreOptions {
   readonly dataDir: string;
   /** How long a write waits for another connection's (10 s by default). */
   readonly busyTimeoutMs?: number;
+  /** The most page cache the connection keeps, in MiB (see openReadDatabase). */
+  readonly cacheMiB?: number;
 }
 
 /**
@@ -31,7 +33,7 @@ export class EmbeddedReadStore implements ReadStore {
 
   static async open(options: EmbeddedReadStoreOptions): Promise<EmbeddedReadStore> {
     const file = path.join(options.dataDir, 'read-models.sqlite');
-    const db = openReadDatabase(file, options.busyTimeoutMs);
+    const db = openReadDatabase(file, options);
     const checkpointer = new WalCheckpointer(file);
     const connection = new ReadConnection(db, () => checkpointer.committed());
     return new EmbeddedReadStore(connection, checkpointer);
