@@ -41,11 +41,6 @@ export interface ThreadedCatchUp {
   readonly stores: CatchUpStores;
   /** Positions behind the head from which a read model catches up on a thread; THREAD_CATCH_UP_LAG by default. */
   readonly minLag?: number;
-  /**
-   * Whether the runners that follow the log run on one more thread (true by
-   * default) rather than on the main thread.
-   */
-  readonly live?: boolean;
 }
 
 /**
@@ -55,9 +50,9 @@ export interface ThreadedCatchUp {
  * the projection's lease, so the read models are rebuilt on every core
  * instead of one, and the main thread stays free for requests). Meanwhile a
  * stand-in reports the thread's progress and answers `waitFor`; once every
- * thread is done, the ordinary runners take over and follow the log: on a
- * thread of their own (see read-model-thread.ts), so that applying the log
- * never holds up requests, unless `threads.live` is false.
+ * thread is done, the ordinary runners take over and follow the log. With
+ * `threads` those run on one more thread (see read-model-thread.ts), so that
+ * applying the log never holds up requests; without, on this one.
  */
 export async function startReadModels(options: {
   readonly eventStore: EventStore;
@@ -73,13 +68,12 @@ export async function startReadModels(options: {
     }
   }
   const threads = options.threads ? await startThreads(options, options.threads) : new Map();
-  const live =
-    options.threads && options.threads.live !== false
-      ? startReadModelThread(
-          { holder: options.holder, stores: options.threads.stores },
-          (name, error, event) => options.onError?.(name ?? 'read models thread', error, event),
-        )
-      : undefined;
+  const live = options.threads
+    ? startReadModelThread(
+        { holder: options.holder, stores: options.threads.stores },
+        (name, error, event) => options.onError?.(name ?? 'read models thread', error, event),
+      )
+    : undefined;
   const start = (projection: Projection) =>
     live
       ? live.start(projection.name)
