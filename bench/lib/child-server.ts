@@ -20,6 +20,8 @@ export interface ChildServerOptions {
   readonly script: string;
   /** Extra modules to load before the script (`--import`), as `script`. */
   readonly preload?: readonly string[];
+  /** Flags for node itself (the engine runs with those `npm start` gives it). */
+  readonly nodeFlags?: readonly string[];
   readonly env: Record<string, string>;
   /** Polled with GET until it answers 200. */
   readonly readyPath: string;
@@ -52,7 +54,11 @@ export async function startChildServer(options: ChildServerOptions): Promise<Chi
   const imports = [...(RUNS_COMPILED ? [] : ['tsx']), ...(options.preload ?? []).map(runnablePath)];
   const child = spawn(
     process.execPath,
-    [...imports.flatMap((i) => ['--import', i]), runnablePath(options.script)],
+    [
+      ...(options.nodeFlags ?? []),
+      ...imports.flatMap((i) => ['--import', i]),
+      runnablePath(options.script),
+    ],
     {
       cwd: REPO_ROOT,
       env: { ...process.env, ...options.env, PORT: String(port) },

@@ -8,6 +8,7 @@ import { summariseProfile, type CpuProfile, type ProfileSummary } from './cpu-pr
 import { runLoad, type LoadOptions, type LoadRun } from './http-load.js';
 import { orderBodies } from './order-bodies.js';
 import { call, setUpShop, STAFF, type Shop, type ShopSize } from './shop-setup.js';
+import { ENGINE_NODE_FLAGS } from '../../../src/v8-tuning.js';
 
 export interface RoundConfig {
   readonly connections: number;
@@ -142,6 +143,7 @@ export async function measureRound(
     const engine = await startChildServer({
       name: 'engine',
       script: 'src/main.ts',
+      nodeFlags: ENGINE_NODE_FLAGS,
       preload: profile ? ['bench/servers/cpu-profile-hook.ts'] : [],
       env: {
         DATA_DIR: path.join(dir, 'data'),

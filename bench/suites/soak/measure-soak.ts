@@ -24,6 +24,7 @@ import {
   type RouteFigures,
 } from './summaries.js';
 import { STATELESS_ROUTES, Workload, type PlannedRequest, type SoakShop } from './workload.js';
+import { ENGINE_NODE_FLAGS } from '../../../src/v8-tuning.js';
 
 export interface SoakConfig {
   readonly seed: number;
@@ -142,6 +143,7 @@ export async function measureSoak(config: SoakConfig, log: (m: string) => void):
     const engine = await startChildServer({
       name: 'engine',
       script: 'src/main.ts',
+      nodeFlags: ENGINE_NODE_FLAGS,
       env: {
         DATA_DIR: path.join(dir, 'data'),
         ADMIN_EMAIL: STAFF.email,

@@ -1,4 +1,5 @@
 import { spawnWorker } from '../../stores/sqlite/spawn-worker.js';
+import { PROJECTION_THREAD_LIMITS } from './thread-heap.js';
 import type { CatchUpWorkerData, FromCatchUpThread, ToCatchUpThread } from './catch-up-messages.js';
 
 export interface CatchUpThread {
@@ -13,7 +14,10 @@ export function startCatchUpThread(
   data: CatchUpWorkerData,
   onError: (error: Error, position?: string) => void,
 ): CatchUpThread {
-  const worker = spawnWorker(import.meta.url, 'catch-up-worker', { workerData: data });
+  const worker = spawnWorker(import.meta.url, 'catch-up-worker', {
+    workerData: data,
+    resourceLimits: PROJECTION_THREAD_LIMITS,
+  });
   const ended = new Promise<void>((resolve) => worker.on('exit', () => resolve()));
   worker.on('message', (message: FromCatchUpThread) => {
     if (message.kind === 'error') onError(new Error(message.message), message.position);

@@ -13,6 +13,7 @@ import type {
   ToReadModelThread,
   WireError,
 } from './read-model-messages.js';
+import { PROJECTION_THREAD_LIMITS } from './thread-heap.js';
 
 export interface ReadModelThread {
   /** Starts the named read model's runner on the thread; what the engine holds of it. */
@@ -66,7 +67,10 @@ export function startReadModelThread(
   let worker = spawn();
 
   function spawn(): Worker {
-    const started = spawnWorker(import.meta.url, 'read-model-worker', { workerData: data });
+    const started = spawnWorker(import.meta.url, 'read-model-worker', {
+      workerData: data,
+      resourceLimits: PROJECTION_THREAD_LIMITS,
+    });
     started.on('message', receive);
     started.on('error', (error) => onError(undefined, error));
     alive = true;
