@@ -1,34 +1,11 @@
-import type { Direction, EventFilter, RecordedEvent } from '../event-store.js';
+import type { Direction, EventFilter } from '../event-store.js';
+import { COLUMNS, logRowReader, MAX_LIMIT, toRecorded, type EventRow } from './log-rows.js';
 import type { SqliteDatabase } from './sqlite-database.js';
 import { createStreamTail, type TailEvent } from './stream-tail.js';
 
-interface EventRow {
-  position: number;
-  stream_id: string;
-  revision: number;
-  event_id: string;
-  type: string;
-  data: string;
-  metadata: string;
-  recorded_at: string;
-}
-
-const COLUMNS = 'position, stream_id, revision, event_id, type, data, metadata, recorded_at';
 const INDEXED_COLUMNS = COLUMNS.split(', ')
   .map((column) => `e.${column}`)
   .join(', ');
-const MAX_LIMIT = Number.MAX_SAFE_INTEGER;
-
-const toRecorded = (row: EventRow): RecordedEvent => ({
-  streamId: row.stream_id,
-  revision: row.revision,
-  position: String(row.position),
-  eventId: row.event_id,
-  type: row.type,
-  data: JSON.parse(row.data) as unknown,
-  metadata: JSON.parse(row.metadata) as Record<string, unknown>,
-  recordedAt: row.recorded_at,
-});
 
 /** Synchronous reads over a WAL connection: readers never wait for the writer. */
 export function createEventReader(db: SqliteDatabase) {
@@ -74,26 +51,7 @@ export function createEventReader(db: SqliteDatabase) {
         GROUP BY stream_id)
      GROUP BY stream_id ORDER BY stream_id LIMIT :limit`,
   );
-  const allStatements = new Map<string, ReturnType<typeof db.prepare<unknown[], EventRow>>>();
-
-  function allStatement(direction: Direction, filter: EventFilter | undefined) {
-    const categories = filter?.streamCategories?.length ?? -1;
-    const types = filter?.eventTypes?.length ?? -1;
-    const key = `${direction}:${categories}:${types}`;
-    let statement = allStatements.get(key);
-    if (!statement) {
-      const where = [direction === 'forwards' ? 'position > ?' : 'position < ?'];
-      const marks = (n: number) => Array.from({ length: n }, () => '?').join(', ');
-      if (categories >= 0) where.push(`category IN (${marks(categories)})`);
-      if (types >= 0) where.push(`type IN (${marks(types)})`);
-      statement = db.prepare<unknown[], EventRow>(
-        `SELECT ${COLUMNS} FROM events WHERE ${where.join(' AND ')}
-         ORDER BY position ${direction === 'forwards' ? 'ASC' : 'DESC'} LIMIT ?`,
-      );
-      allStatements.set(key, statement);
-    }
-    return statement;
-  }
+  const readRows = logRowReader(db);
 
   return {
     readStream(
@@ -142,15 +100,7 @@ export function createEventReader(db: SqliteDatabase) {
       filter: EventFilter | undefined,
       limit = MAX_LIMIT,
     ) {
-      const params = [
-        after,
-        ...(filter?.streamCategories ?? []),
-        ...(filter?.eventTypes ?? []),
-        limit,
-      ];
-      return allStatement(direction, filter)
-        .all(...params)
-        .map(toRecorded);
+      return readRows(after, direction, filter, limit).map(toRecorded);
     },
     streamRevision(streamId: string): number | undefined {
       tail.refresh();

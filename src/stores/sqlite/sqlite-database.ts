@@ -31,9 +31,9 @@ CREATE TABLE IF NOT EXISTS snapshots (
  * log grows, up to its limit, so the limits bound the store's memory. The
  * writer touches the last pages of the log and the tails of the streams it
  * appends to; the reader serves stream loads and subscriptions, mostly near
- * the head. Pages outside the cache still come from the OS page cache.
+ * the head; the page reader scans large pages, which a cache does not help. Pages outside the cache still come from the OS page cache.
  */
-export const PAGE_CACHE_MIB = { writer: 16, reader: 32 } as const;
+export const PAGE_CACHE_MIB = { writer: 16, reader: 32, pages: 16 } as const;
 
 /**
  * Opens the event database in WAL mode with full synchronous commits, so a

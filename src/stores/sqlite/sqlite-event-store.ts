@@ -20,6 +20,7 @@ import { ChangeNotifier } from './change-notifier.js';
 import { createEventReader } from './event-reader.js';
 import { GroupCommitWriter } from './group-commit-writer.js';
 import { spawnWorker } from './spawn-worker.js';
+import { OFF_THREAD_PAGE, PageReader } from './page-reader.js';
 import { openEventDatabase, PAGE_CACHE_MIB, type SqliteDatabase } from './sqlite-database.js';
 import { SharedTail } from './shared-tail.js';
 import { tailEvents } from './tail-events.js';
@@ -37,7 +38,8 @@ const toNumber = (position: Position | undefined): number | undefined =>
 /**
  * The embedded event store: one SQLite file in WAL mode. Appends go to a writer
  * thread that commits them in groups; reads and subscriptions use a separate
- * connection on the calling thread.
+ * connection on the calling thread, but for large pages of the log, which a
+ * thread of their own reads (`PageReader`).
  */
 export class SqliteEventStore implements EventStore, SnapshotStore {
   /** One writer thread commits appends in the order they were made. */
@@ -51,6 +53,7 @@ export class SqliteEventStore implements EventStore, SnapshotStore {
     private readonly reader: ReturnType<typeof createEventReader>,
     private readonly writer: GroupCommitWriter,
     private readonly changes: ChangeNotifier,
+    private readonly pages: PageReader,
   ) {
     const dataVersion = db.prepare<[], number>('PRAGMA data_version').pluck();
     this.tail = new SharedTail({
@@ -72,7 +75,7 @@ export class SqliteEventStore implements EventStore, SnapshotStore {
       db.close();
       throw error;
     }
-    return new SqliteEventStore(db, createEventReader(db), writer, changes);
+    return new SqliteEventStore(db, createEventReader(db), writer, changes, new PageReader(file));
   }
 
   async appendToStream(
@@ -117,6 +120,13 @@ export class SqliteEventStore implements EventStore, SnapshotStore {
     const direction = options.direction ?? 'forwards';
     const from = toNumber(options.fromPosition);
     const after = from ?? (direction === 'forwards' ? 0 : Number.MAX_SAFE_INTEGER);
+    if ((options.limit ?? Number.MAX_SAFE_INTEGER) >= OFF_THREAD_PAGE)
+      return this.pages.read(
+        after,
+        direction,
+        options.filter,
+        options.limit ?? Number.MAX_SAFE_INTEGER,
+      );
     return this.reader.readAll(after, direction, options.filter, options.limit);
   }
 
@@ -167,6 +177,7 @@ export class SqliteEventStore implements EventStore, SnapshotStore {
   }
 
   async close(): Promise<void> {
+    await this.pages.close();
     await this.writer.close();
     this.changes.close();
     this.db.close();
