@@ -50,6 +50,9 @@ export class EventFeed {
   private closed = false;
   private head: Position | undefined;
   private headReadAt = -Infinity;
+  /** While catching up, the page after the last one handed out, being read meanwhile. */
+  private ahead:
+    { readonly after: Position | undefined; readonly page: Promise<RecordedEvent[]> } | undefined;
   private readonly estimate = new CatchUpEstimate();
 
   constructor(
@@ -122,20 +125,39 @@ export class EventFeed {
       this.head === undefined ||
       (this.cursor !== undefined && comparePositions(this.cursor, this.head) >= 0) ||
       this.options.clock() - this.headReadAt > HEAD_REFRESH_MS;
+    const ahead = this.ahead;
+    this.ahead = undefined;
     const [page, head] = await Promise.all([
-      this.eventStore.readAll({
-        ...(this.cursor !== undefined && { fromPosition: this.cursor }),
-        filter: this.options.filter,
-        limit: this.pageSize,
-      }),
+      ahead && ahead.after === this.cursor ? ahead.page : this.pageAfter(this.cursor),
       stale ? this.eventStore.headPosition() : this.head,
     ]);
     if (this.closed) return undefined;
     if (stale) this.headReadAt = this.options.clock();
     this.head = head;
     this.estimate.observe(this.cursor, page);
-    if (page.length < this.pageSize) this.follow(page[page.length - 1]?.position ?? this.cursor);
+    const last = page[page.length - 1]?.position ?? this.cursor;
+    if (page.length < this.pageSize) this.follow(last);
+    else this.readAhead(last);
     return page;
+  }
+
+  private pageAfter(after: Position | undefined): Promise<RecordedEvent[]> {
+    return this.eventStore.readAll({
+      ...(after !== undefined && { fromPosition: after }),
+      filter: this.options.filter,
+      limit: this.pageSize,
+    });
+  }
+
+  /**
+   * Starts reading the next page while this one is applied: a store that
+   * reads elsewhere (another thread, a server) then keeps the applying going.
+   * Its failure surfaces when the page is asked for.
+   */
+  private readAhead(after: Position | undefined): void {
+    const page = this.pageAfter(after);
+    page.catch(() => undefined);
+    this.ahead = { after, page };
   }
 
   private follow(from: Position | undefined): void {
@@ -185,6 +207,7 @@ export class EventFeed {
 
   /** Back to reading pages from the last event handed out. */
   private pause(): void {
+    this.ahead = undefined;
     this.session = undefined;
     this.subscription?.unsubscribe();
     this.subscription = undefined;

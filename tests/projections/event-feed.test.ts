@@ -4,7 +4,7 @@ import {
   type EventFeedOptions,
   type FeedMode,
 } from '../../src/projections/event-feed.js';
-import type { RecordedEvent } from '../../src/stores/event-store.js';
+import type { EventStore, ReadAllOptions, RecordedEvent } from '../../src/stores/event-store.js';
 import { openTempStore, type TempStore } from '../support/temp-store.js';
 
 describe('event feed', () => {
@@ -25,9 +25,9 @@ describe('event feed', () => {
     );
   /** The store wakes subscribers once per event-loop turn, after the commit's turn. */
   const wokenUp = () => new Promise<void>((resolve) => setImmediate(resolve));
-  const open = (options: Partial<EventFeedOptions> = {}) => {
+  const open = (options: Partial<EventFeedOptions> = {}, store: EventStore = temp.store) => {
     const modes: FeedMode[] = [];
-    feed = new EventFeed(temp.store, {
+    feed = new EventFeed(store, {
       from: undefined,
       filter: { streamCategories: ['job'] },
       batchSize: 10,
@@ -109,5 +109,59 @@ describe('event feed', () => {
     const { feed } = open({ from: position });
     const [batch] = await drain(feed, 1);
     expect(batch?.map((e) => (e.data as { i: number }).i)).toEqual([0]);
+  });
+
+  /** The temp store, with its readAll calls seen and, when `failAt` says so, one of them failing. */
+  const watched = (failAt?: number) => {
+    const reads: ReadAllOptions[] = [];
+    const store: EventStore = Object.create(temp.store) as EventStore;
+    store.readAll = (options: ReadAllOptions = {}) => {
+      reads.push(options);
+      if (reads.length === failAt) return Promise.reject(new Error('read failed'));
+      return temp.store.readAll(options);
+    };
+    return { store, reads };
+  };
+  const numbers = (events: readonly RecordedEvent[]) =>
+    events.map((e) => `${e.streamId}:${(e.data as { i: number }).i}`);
+
+  it('reads the next page while the last one is applied, each event once when more arrive meanwhile', async () => {
+    await append('job-a', 45);
+    const { store, reads } = watched();
+    const { feed } = open({ catchUpBatchSize: 20 }, store);
+    const first = (await feed.next()) ?? [];
+    expect(first).toHaveLength(20);
+    // The second page is being read already.
+    expect(reads).toHaveLength(2);
+    expect(reads[1]?.fromPosition).toBe(first[19]?.position);
+    await append('job-b', 30);
+    const rest = (await drain(feed, 55)).flat();
+    expect(numbers([...first, ...rest])).toEqual([
+      ...Array.from({ length: 45 }, (_, i) => `job-a:${i}`),
+      ...Array.from({ length: 30 }, (_, i) => `job-b:${i}`),
+    ]);
+  });
+
+  it('throws a failed read-ahead when its page is asked for, and reads that page again on the next call', async () => {
+    await append('job-a', 45);
+    const { store, reads } = watched(2);
+    const { feed } = open({ catchUpBatchSize: 20 }, store);
+    const first = (await feed.next()) ?? [];
+    await expect(feed.next()).rejects.toThrow('read failed');
+    const rest = (await drain(feed, 25)).flat();
+    expect(numbers([...first, ...rest])).toEqual(
+      Array.from({ length: 45 }, (_, i) => `job-a:${i}`),
+    );
+    expect(reads[2]?.fromPosition).toBe(first[19]?.position);
+  });
+
+  it('drops a page read ahead when it closes', async () => {
+    await append('job-a', 45);
+    const { store, reads } = watched();
+    const { feed } = open({ catchUpBatchSize: 20 }, store);
+    await feed.next();
+    feed.close();
+    expect(await feed.next()).toBeUndefined();
+    expect(reads).toHaveLength(2);
   });
 });
