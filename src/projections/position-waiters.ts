@@ -8,6 +8,12 @@ export interface PositionWaitersOptions {
   readonly probeIntervalMs: number;
   /** Runs before each probe (a runner in standby reads the active runner's checkpoint). */
   readonly beforeProbe: () => Promise<void>;
+  /**
+   * False while commits about to come will move `through` anyway (the runner
+   * is catching up): a probe then only scans the log for nothing, as far as
+   * the next selected event after the last commit, which can be far.
+   */
+  readonly worthProbing?: () => boolean;
   readonly onError: (error: unknown) => void;
 }
 
@@ -91,6 +97,7 @@ export class PositionWaiters {
   private async probe(): Promise<void> {
     this.probing = true;
     try {
+      if (this.options.worthProbing?.() === false) return;
       await this.options.beforeProbe();
       await probeLog(this.options.eventStore, this.options.filter, this);
     } catch (error) {

@@ -114,6 +114,7 @@ export function startProjection(
     filter: projection.filter,
     probeIntervalMs: batchMs,
     onError,
+    worthProbing: () => !(active && feed?.mode === 'catching-up'),
     beforeProbe: async () => {
       if (active) return;
       const checkpoint = await readStore.checkpoint(name);

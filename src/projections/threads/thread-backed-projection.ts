@@ -53,6 +53,8 @@ export function threadBackedProjection(options: {
     eventStore: options.eventStore,
     filter: projection.filter,
     probeIntervalMs: PROGRESS_MS,
+    // The thread's commits move the checkpoint; past its end the hand-over's runner waits.
+    worthProbing: () => false,
     beforeProbe: readProgress,
     onError: options.onError,
   });
