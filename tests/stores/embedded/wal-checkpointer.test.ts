@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { openReadDatabase } from '../../../src/stores/embedded/read-database.js';
+import { openReadDatabase, READ_PAGE_SIZE } from '../../../src/stores/embedded/read-database.js';
 import { WalCheckpointer } from '../../../src/stores/embedded/wal-checkpointer.js';
 
 const storeModule = new URL('../../../src/stores/embedded/embedded-read-store.ts', import.meta.url)
@@ -43,7 +43,8 @@ describe('WAL checkpointer', () => {
       const next = checkpointer.nextCheckpoint();
       checkpointer.committed();
       const result = await next;
-      expect(result.log).toBeGreaterThan(1_000);
+      // Pages of the log: over 4 MB of it.
+      expect(result.log * READ_PAGE_SIZE).toBeGreaterThan(4_096_000);
       expect(result.checkpointed).toBe(result.log);
       // Nothing is left for the writer's connection to copy.
       const [own] = db.pragma('wal_checkpoint(PASSIVE)') as { log: number; checkpointed: number }[];
