@@ -72,13 +72,15 @@ export class PageReader {
     const thread = spawnWorker(import.meta.url, 'page-reader-worker', {
       workerData: { file: this.file },
     });
-    thread.unref();
     const worker = {
       thread,
       ready: new Promise<void>((resolve, reject) => {
         thread.on('message', (message: FromPageReader) => {
-          if (message.kind === 'ready') resolve();
-          else if (message.kind === 'open-failed') {
+          if (message.kind === 'ready') {
+            // Idle, the thread does not keep the process alive; a read in flight does.
+            if (this.#pending.size === 0) thread.unref();
+            resolve();
+          } else if (message.kind === 'open-failed') {
             reject(new Error(`The log's page reader could not open it: ${message.message}`));
           } else this.#answer(message);
         });

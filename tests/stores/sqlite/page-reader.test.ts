@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -10,6 +11,15 @@ import type {
 import { OFF_THREAD_PAGE, PageReader } from '../../../src/stores/sqlite/page-reader.js';
 import { SqliteEventStore } from '../../../src/stores/sqlite/sqlite-event-store.js';
 import { openTempStore, type TempStore } from '../../support/temp-store.js';
+
+const readerModule = new URL('../../../src/stores/sqlite/page-reader.ts', import.meta.url).pathname;
+
+/** A process whose only work is one read: nothing else keeps its event loop alive meanwhile. */
+const READING_LAST = `
+const { PageReader } = await import(process.env.READER_MODULE);
+const page = await new PageReader(process.env.LOG_FILE).read(0, 'forwards', undefined, 5000);
+console.log('read', page.length);
+`;
 
 describe('large pages of the log read on a thread of their own', () => {
   let temp: TempStore;
@@ -142,5 +152,23 @@ describe('large pages of the log read on a thread of their own', () => {
       await reader.close();
       fs.rmSync(dir, { recursive: true, force: true });
     }
+  });
+
+  it('answers a process whose only work is a read, and lets it end without a close', async () => {
+    await appendLog();
+    const out = execFileSync(
+      process.execPath,
+      ['--import', 'tsx', '--input-type=module', '-e', READING_LAST],
+      {
+        env: {
+          ...process.env,
+          READER_MODULE: readerModule,
+          LOG_FILE: path.join(temp.dataDir, 'events.sqlite'),
+        },
+        encoding: 'utf8',
+        timeout: 20_000,
+      },
+    );
+    expect(out.trim()).toBe('read 1500');
   });
 });
