@@ -4,8 +4,9 @@ import {
   type EventFeedOptions,
   type FeedMode,
 } from '../../src/projections/event-feed.js';
-import type { EventStore, ReadAllOptions, RecordedEvent } from '../../src/stores/event-store.js';
+import type { EventStore, RecordedEvent } from '../../src/stores/event-store.js';
 import { openTempStore, type TempStore } from '../support/temp-store.js';
+import { watchReads } from '../support/watched-reads.js';
 
 describe('event feed', () => {
   let temp: TempStore;
@@ -111,23 +112,12 @@ describe('event feed', () => {
     expect(batch?.map((e) => (e.data as { i: number }).i)).toEqual([0]);
   });
 
-  /** The temp store, with its readAll calls seen and, when `failAt` says so, one of them failing. */
-  const watched = (failAt?: number) => {
-    const reads: ReadAllOptions[] = [];
-    const store: EventStore = Object.create(temp.store) as EventStore;
-    store.readAll = (options: ReadAllOptions = {}) => {
-      reads.push(options);
-      if (reads.length === failAt) return Promise.reject(new Error('read failed'));
-      return temp.store.readAll(options);
-    };
-    return { store, reads };
-  };
   const numbers = (events: readonly RecordedEvent[]) =>
     events.map((e) => `${e.streamId}:${(e.data as { i: number }).i}`);
 
   it('reads the next page while the last one is applied, each event once when more arrive meanwhile', async () => {
     await append('job-a', 45);
-    const { store, reads } = watched();
+    const { store, reads } = watchReads(temp.store);
     const { feed } = open({ catchUpBatchSize: 20 }, store);
     const first = (await feed.next()) ?? [];
     expect(first).toHaveLength(20);
@@ -144,7 +134,7 @@ describe('event feed', () => {
 
   it('throws a failed read-ahead when its page is asked for, and reads that page again on the next call', async () => {
     await append('job-a', 45);
-    const { store, reads } = watched(2);
+    const { store, reads } = watchReads(temp.store, 2);
     const { feed } = open({ catchUpBatchSize: 20 }, store);
     const first = (await feed.next()) ?? [];
     await expect(feed.next()).rejects.toThrow('read failed');
@@ -157,7 +147,7 @@ describe('event feed', () => {
 
   it('drops a page read ahead when it closes', async () => {
     await append('job-a', 45);
-    const { store, reads } = watched();
+    const { store, reads } = watchReads(temp.store);
     const { feed } = open({ catchUpBatchSize: 20 }, store);
     await feed.next();
     feed.close();

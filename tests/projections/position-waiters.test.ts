@@ -1,7 +1,7 @@
 import { v7 as uuidv7 } from 'uuid';
 import { PositionWaiters } from '../../src/projections/position-waiters.js';
-import type { EventStore, ReadAllOptions } from '../../src/stores/event-store.js';
 import { openTempStore, type TempStore } from '../support/temp-store.js';
+import { watchReads } from '../support/watched-reads.js';
 
 describe('position waiters', () => {
   let temp: TempStore;
@@ -19,12 +19,7 @@ describe('position waiters', () => {
 
   /** Waiters on the temp store, its reads of the log counted; `worth` says whether to probe. */
   function open(worth: () => boolean) {
-    const reads: ReadAllOptions[] = [];
-    const store = Object.create(temp.store) as EventStore;
-    store.readAll = (options: ReadAllOptions = {}) => {
-      reads.push(options);
-      return temp.store.readAll(options);
-    };
+    const { store, reads } = watchReads(temp.store);
     const probed: number[] = [];
     waiters = new PositionWaiters({
       eventStore: store,
