@@ -6,9 +6,9 @@ import { PAGE_CACHE_MIB } from './sqlite-database.js';
 
 /**
  * Reads pages of the log on a connection of its own, so the thread that asked
- * goes on (applying the previous page) meanwhile. A page travels as one JSON
- * text with each event's stored data and metadata inlined: one copy across
- * threads and one parse on arrival, instead of a parse per event there.
+ * goes on (applying the previous page) meanwhile. Rows travel as plain arrays
+ * (no property names to copy); the asking thread parses data and metadata.
+ * Building one JSON text of the page here instead cost more than it saved.
  */
 const port = parentPort;
 if (!port) throw new Error('page-reader-worker must run as a worker thread');

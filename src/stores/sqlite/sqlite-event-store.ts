@@ -120,13 +120,8 @@ export class SqliteEventStore implements EventStore, SnapshotStore {
     const direction = options.direction ?? 'forwards';
     const from = toNumber(options.fromPosition);
     const after = from ?? (direction === 'forwards' ? 0 : Number.MAX_SAFE_INTEGER);
-    if ((options.limit ?? Number.MAX_SAFE_INTEGER) >= OFF_THREAD_PAGE)
-      return this.pages.read(
-        after,
-        direction,
-        options.filter,
-        options.limit ?? Number.MAX_SAFE_INTEGER,
-      );
+    const limit = options.limit ?? Number.MAX_SAFE_INTEGER;
+    if (limit >= OFF_THREAD_PAGE) return this.pages.read(after, direction, options.filter, limit);
     return this.reader.readAll(after, direction, options.filter, options.limit);
   }
 
