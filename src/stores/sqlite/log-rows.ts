@@ -12,6 +12,9 @@ export interface EventRow {
   recorded_at: string;
 }
 
+/** An EventRow's values in COLUMNS order. */
+export type RawEventRow = [number, string, number, string, string, string, string, string];
+
 export const COLUMNS = 'position, stream_id, revision, event_id, type, data, metadata, recorded_at';
 
 export const MAX_LIMIT = Number.MAX_SAFE_INTEGER;
@@ -37,9 +40,6 @@ export const toRecorded = (row: EventRow): RecordedEvent => ({
   metadata: JSON.parse(row.metadata) as Record<string, unknown>,
   recordedAt: row.recorded_at,
 });
-
-/** An EventRow's values in COLUMNS order. */
-export type RawEventRow = [number, string, number, string, string, string, string, string];
 
 export type ReadLog<Row> = (
   after: number,
