@@ -1,6 +1,6 @@
 import type { Doc } from '../../stores/read-store.js';
 import type { ProductDetails, ProductStatus } from '../catalog/catalog-doc.js';
-import { indexText } from './tokenizer.js';
+import { prefixesOfAll, sorted, textTerms } from './tokenizer.js';
 
 export const SEARCH = 'search';
 
@@ -57,20 +57,20 @@ export type SearchStockDoc = Doc & { readonly available: number };
 
 export function searchIndexFields(product: ProductDetails): SearchIndexFields {
   const { name, description, category, sku, attributes } = product;
-  const { terms, prefixes } = indexText([
-    name,
-    description,
-    category,
-    sku,
-    ...Object.values(attributes),
-  ]);
-  const namePrefixes = indexText([name]).prefixes;
-  const termSet = new Set(terms);
-  const nameSet = new Set(namePrefixes);
-  const scored = prefixes.flatMap((p) => {
-    const score = wordScore(p, termSet, nameSet);
-    return score === BASE_SCORE ? [] : [scoredKey(score, p)];
-  });
-  const searchKeys = [...prefixes, ...scored];
-  return { terms, prefixes, namePrefixes, searchKeys };
+  const nameTerms = textTerms([name]);
+  const termSet = textTerms([description, category, sku, ...Object.values(attributes)]);
+  for (const term of nameTerms) termSet.add(term);
+  const nameSet = prefixesOfAll(nameTerms);
+  const prefixes = sorted(prefixesOfAll(termSet));
+  const scored: string[] = [];
+  for (const prefix of prefixes) {
+    const score = wordScore(prefix, termSet, nameSet);
+    if (score !== BASE_SCORE) scored.push(scoredKey(score, prefix));
+  }
+  return {
+    terms: sorted(termSet),
+    prefixes,
+    namePrefixes: sorted(nameSet),
+    searchKeys: [...prefixes, ...scored],
+  };
 }

@@ -68,13 +68,42 @@ export interface IndexedText {
 
 /** Terms and prefixes of some texts together. */
 export function indexText(texts: readonly string[]): IndexedText {
-  const terms = new Set(texts.flatMap(tokenize));
-  const prefixes = new Set([...terms].flatMap(prefixesOf));
-  return { terms: sorted(terms), prefixes: sorted(prefixes) };
+  const terms = textTerms(texts);
+  return { terms: sorted(terms), prefixes: sorted(prefixesOfAll(terms)) };
 }
 
-const sorted = (values: Iterable<string>): string[] =>
-  [...values].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+/**
+ * The distinct words of some texts. They are segmented as one text, a line
+ * apart: a line break always ends a word, so no word spans two of them, and
+ * one pass of the segmenter is cheaper than one per text.
+ */
+export const textTerms = (texts: readonly string[]): Set<string> =>
+  new Set(tokenize(texts.join('\n')));
+
+/** The distinct prefixes (`prefixesOf`) of some terms. */
+export function prefixesOfAll(terms: Iterable<string>): Set<string> {
+  const prefixes = new Set<string>();
+  for (const term of terms) for (const prefix of knownPrefixes(term)) prefixes.add(prefix);
+  return prefixes;
+}
+
+// Shop texts reuse a small vocabulary: a word's prefixes are worked out once
+// (the cache is emptied when it fills, bounding its memory).
+const MAX_CACHED_TERMS = 50_000;
+const prefixCache = new Map<string, readonly string[]>();
+
+function knownPrefixes(term: string): readonly string[] {
+  let prefixes = prefixCache.get(term);
+  if (prefixes === undefined) {
+    if (prefixCache.size >= MAX_CACHED_TERMS) prefixCache.clear();
+    prefixes = prefixesOf(term);
+    prefixCache.set(term, prefixes);
+  }
+  return prefixes;
+}
+
+/** In UTF-16 code unit order, as `<` compares strings. */
+export const sorted = (values: Iterable<string>): string[] => [...values].sort();
 
 function truncate(token: string): string {
   if (token.length <= MAX_TOKEN_LENGTH) return token;

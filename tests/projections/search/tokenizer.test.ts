@@ -76,6 +76,28 @@ describe('search tokenizer', () => {
     });
   });
 
+  it('never joins the end of one text and the start of the next into a word', () => {
+    expect(indexText(['Laptop', 'Pro', "don'", 't', 'a_', '_b']).terms).toEqual([
+      'a',
+      'b',
+      'don',
+      'laptop',
+      'pro',
+      't',
+    ]);
+    expect(indexText(['蓝牙', '耳机']).terms).toEqual(['耳机', '蓝牙']);
+  });
+
+  it('gives the same prefixes however many distinct words it has seen', () => {
+    const words = Array.from({ length: 60_000 }, (_, i) => `w${i.toString(36)}x`);
+    for (let i = 0; i < words.length; i += 500) {
+      const chunk = words.slice(i, i + 500);
+      const expected = new Set(chunk.flatMap(prefixesOf));
+      expect(indexText([chunk.join(' ')]).prefixes).toEqual([...expected].sort());
+    }
+    expect(indexText([words[3]!]).prefixes).toEqual([...prefixesOf(words[3]!)].sort());
+  });
+
   it('is deterministic', () => {
     const text = 'Écouteurs sans fil 无线蓝牙耳机 Bluetooth 5.3';
     expect(indexText([text])).toEqual(indexText([text]));
