@@ -196,17 +196,13 @@ function updateElements(
       sameRows({ elements: [], others: previous.others }, { elements: [], others: next.others });
     // Rows of elements the document keeps stay when the other keys did not
     // change and are replaced when they did.
-    if (previous) {
-      pending.remove(
-        table,
-        index.keys.length,
-        id,
-        without(previous.elements, next?.elements ?? []),
-      );
-    }
-    if (!next) continue;
-    const added = keep && previous ? without(next.elements, previous.elements) : next.elements;
-    pending.put(table, index.keys.length, id, added, next.others);
+    const removed = previous ? without(previous.elements, next?.elements ?? []) : [];
+    const added = !next
+      ? []
+      : keep && previous
+        ? without(next.elements, previous.elements)
+        : next.elements;
+    pending.change(table, index.keys.length, id, removed, added, next?.others ?? []);
   }
 }
 

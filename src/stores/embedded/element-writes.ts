@@ -2,29 +2,34 @@ import { keyToken } from './element-index.js';
 import type { KeyValue } from './index-keys.js';
 import type { ReadConnection } from './read-connection.js';
 
-/** A row's last change in the batch: its other keys' values, or removed. */
-interface RowChange {
-  readonly element: KeyValue;
-  readonly id: string;
-  readonly others: readonly (KeyValue | null)[] | 'removed';
+type Others = readonly (KeyValue | null)[];
+
+/**
+ * One side table's row changes, as parallel lists (a catch-up holds a hundred
+ * thousand of them: one object per row would be that many more to collect).
+ */
+interface TableChanges {
+  readonly keyCount: number;
+  readonly elements: KeyValue[];
+  readonly ids: string[];
+  /** The row's other keys' values; undefined when the row is removed. */
+  readonly others: (Others | undefined)[];
+  /** Documents with changes here: one changed twice makes `repeated`. */
+  readonly changed: Set<string>;
+  repeated: boolean;
+  /** Every element is a string, so plain string order is the key order. */
+  allStrings: boolean;
 }
 
 const TYPE_ORDER = { number: 0, string: 1, object: 2 } as const;
 
-/** Roughly SQLite's key order (numbers, text, blobs), then the id: close keys land on close pages. */
-function byKey(a: RowChange, b: RowChange): number {
-  const ta = TYPE_ORDER[typeof a.element as keyof typeof TYPE_ORDER];
-  const tb = TYPE_ORDER[typeof b.element as keyof typeof TYPE_ORDER];
+/** Roughly SQLite's key order (numbers, text, blobs). */
+function compareKeys(a: KeyValue, b: KeyValue): number {
+  const ta = TYPE_ORDER[typeof a as keyof typeof TYPE_ORDER];
+  const tb = TYPE_ORDER[typeof b as keyof typeof TYPE_ORDER];
   if (ta !== tb) return ta - tb;
-  const order =
-    Buffer.isBuffer(a.element) && Buffer.isBuffer(b.element)
-      ? Buffer.compare(a.element, b.element)
-      : a.element < b.element
-        ? -1
-        : a.element > b.element
-          ? 1
-          : 0;
-  return order !== 0 ? order : a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
+  if (Buffer.isBuffer(a) && Buffer.isBuffer(b)) return Buffer.compare(a, b);
+  return a < b ? -1 : a > b ? 1 : 0;
 }
 
 /**
@@ -41,7 +46,7 @@ function byKey(a: RowChange, b: RowChange): number {
  * any order, leaves what applying every change in turn would.
  */
 export class ElementWrites {
-  readonly #tables = new Map<string, { keyCount: number; rows: Map<string, RowChange> }>();
+  readonly #tables = new Map<string, TableChanges>();
   #pending = 0;
 
   /** Row changes held (a row changed twice counts twice): flush early past a bound to cap memory. */
@@ -49,49 +54,98 @@ export class ElementWrites {
     return this.#pending;
   }
 
-  /** `table` is the quoted side-table name; `keyCount` the index's number of keys. */
-  remove(table: string, keyCount: number, id: string, elements: readonly KeyValue[]): void {
-    const rows = this.#rowsOf(table, keyCount);
-    for (const element of elements) {
-      rows.set(`${keyToken(element)}\u0000${id}`, { element, id, others: 'removed' });
-    }
-    this.#pending += elements.length;
-  }
-
-  put(
+  /**
+   * One document's change to a side table (`table` quoted, `keyCount` the
+   * index's number of keys): rows of `removed` elements go, rows of `put`
+   * elements are written with the other keys' values `others`. The two lists
+   * do not share an element.
+   */
+  change(
     table: string,
     keyCount: number,
     id: string,
-    elements: readonly KeyValue[],
-    others: readonly (KeyValue | null)[],
+    removed: readonly KeyValue[],
+    put: readonly KeyValue[],
+    others: Others,
   ): void {
-    const rows = this.#rowsOf(table, keyCount);
-    for (const element of elements)
-      rows.set(`${keyToken(element)}\u0000${id}`, { element, id, others });
-    this.#pending += elements.length;
+    const changes = this.#changesOf(table, keyCount);
+    if (changes.changed.has(id)) changes.repeated = true;
+    else changes.changed.add(id);
+    this.#add(changes, id, removed, undefined);
+    this.#add(changes, id, put, others);
   }
 
   /** Applies the pending changes (inside the batch's transaction) and forgets them. */
   flush(connection: ReadConnection): void {
-    for (const [table, { keyCount, rows }] of this.#tables) {
+    for (const [table, changes] of this.#tables) {
+      const { keyCount, elements, ids, others } = changes;
       const marks = Array.from({ length: keyCount + 1 }, () => '?').join(', ');
       const remove = connection.statement(`DELETE FROM ${table} WHERE e = ? AND id = ?`);
       const put = connection.statement(`INSERT OR REPLACE INTO ${table} VALUES (${marks})`);
-      for (const row of [...rows.values()].sort(byKey)) {
-        if (row.others === 'removed') remove.run(row.element, row.id);
-        else put.run(row.element, ...row.others, row.id);
+      for (const row of inKeyOrder(changes)) {
+        const values = others[row];
+        if (values === undefined) remove.run(elements[row], ids[row]);
+        else put.run(elements[row], ...values, ids[row]);
       }
     }
     this.#tables.clear();
     this.#pending = 0;
   }
 
-  #rowsOf(table: string, keyCount: number): Map<string, RowChange> {
-    let entry = this.#tables.get(table);
-    if (!entry) {
-      entry = { keyCount, rows: new Map() };
-      this.#tables.set(table, entry);
+  #add(
+    changes: TableChanges,
+    id: string,
+    elements: readonly KeyValue[],
+    others: Others | undefined,
+  ): void {
+    for (const element of elements) {
+      if (typeof element !== 'string') changes.allStrings = false;
+      changes.elements.push(element);
+      changes.ids.push(id);
+      changes.others.push(others);
     }
-    return entry.rows;
+    this.#pending += elements.length;
   }
+
+  #changesOf(table: string, keyCount: number): TableChanges {
+    let changes = this.#tables.get(table);
+    if (!changes) {
+      changes = {
+        keyCount,
+        elements: [],
+        ids: [],
+        others: [],
+        changed: new Set(),
+        repeated: false,
+        allStrings: true,
+      };
+      this.#tables.set(table, changes);
+    }
+    return changes;
+  }
+}
+
+/** The rows to apply (each row's last change only), ordered by element, then id. */
+function inKeyOrder(changes: TableChanges): Uint32Array {
+  const { elements, ids } = changes;
+  const rows = changes.repeated ? lastChanges(changes) : Uint32Array.from(elements.keys());
+  const byId = (a: number, b: number) => (ids[a]! < ids[b]! ? -1 : ids[a]! > ids[b]! ? 1 : 0);
+  return rows.sort(
+    changes.allStrings
+      ? (a, b) => {
+          const ea = elements[a]!;
+          const eb = elements[b]!;
+          return ea < eb ? -1 : ea > eb ? 1 : byId(a, b);
+        }
+      : (a, b) => compareKeys(elements[a]!, elements[b]!) || byId(a, b),
+  );
+}
+
+/** The last change of each row, when some document changed more than once. */
+function lastChanges({ elements, ids }: TableChanges): Uint32Array {
+  const last = new Map<string, number>();
+  for (let row = 0; row < elements.length; row++) {
+    last.set(`${keyToken(elements[row]!)}\u0000${ids[row]!}`, row);
+  }
+  return Uint32Array.from(last.values());
 }

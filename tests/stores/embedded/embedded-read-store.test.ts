@@ -162,6 +162,42 @@ describe('EmbeddedReadStore', () => {
     expect(await tags.count({ tags: { $in: ['w', 'x', 'y', 'z'] } })).toBe(3);
   });
 
+  it('keeps element rows of numbers, strings and booleans together, repeated writes included', async () => {
+    const store = await open();
+    await store.ensureIndexes('tags', [{ name: 'by_tags', keys: { tags: 1, status: 1 } }]);
+    await store.commit('p', undefined, [
+      ...puts('tags', [
+        { _id: 'a', tags: [10, 'x', true, 2.5], status: 'on' },
+        { _id: 'b', tags: ['x', 10, 'y'], status: 'on' },
+      ]),
+    ]);
+    await store.commit('p', '1', [
+      ...puts('tags', [{ _id: 'c', tags: [false, 'x', 3], status: 'on' }]),
+      { kind: 'update', collection: 'tags', id: 'a', update: { $pull: { tags: 10 } } },
+      { kind: 'update', collection: 'tags', id: 'a', update: { $set: { status: 'off' } } },
+      { kind: 'update', collection: 'tags', id: 'b', update: { $push: { tags: 2.5 } } },
+    ]);
+    const tags = store.collection('tags');
+    const found = async (filter: Record<string, unknown>) => ids(await tags.find(filter)).sort();
+    expect(await found({ tags: 10 })).toEqual(['b']);
+    expect(await found({ tags: 2.5 })).toEqual(['a', 'b']);
+    expect(await found({ tags: 2.5, status: 'on' })).toEqual(['b']);
+    expect(await found({ tags: 'x', status: 'on' })).toEqual(['b', 'c']);
+    expect(await found({ tags: true })).toEqual(['a']);
+    expect(await found({ tags: false })).toEqual(['c']);
+    expect(await tags.count({ tags: { $in: [3, 'y'] } })).toBe(2);
+    const db = new Database(path.join(dataDir, 'read-models.sqlite'), { readonly: true });
+    try {
+      const { rows } = db
+        .prepare<[], { rows: number }>(`SELECT count(*) AS rows FROM "${elementTable(db)}"`)
+        .get()!;
+      // a: x, true, 2.5; b: x, 10, y, 2.5; c: false, x, 3.
+      expect(rows).toBe(10);
+    } finally {
+      db.close();
+    }
+  });
+
   it('applies a commit with more element rows than it holds at once in rounds, in order', async () => {
     const store = await open();
     await store.ensureIndexes('tags', [{ name: 'by_tags', keys: { tags: 1, status: 1 } }]);
