@@ -37,7 +37,18 @@ export interface FilterConstraints {
    */
   readonly exclusions: ReadonlyMap<string, readonly KeyValue[]>;
   readonly exactExcluding: boolean;
+  /**
+   * Per field given several membership conditions (`eq`, `in`, `all`, as
+   * `$and` parts), every one of them: `fields` keeps only one, but on an
+   * array each may hold for another element, so an element index can test
+   * them all. `exactConjoined` says whether the filter says nothing more
+   * than `fields` with these lists in place of their one constraint.
+   */
+  readonly conjuncts: ReadonlyMap<string, readonly MembershipConstraint[]>;
+  readonly exactConjoined: boolean;
 }
+
+export type MembershipConstraint = Exclude<FieldConstraint, { op: 'range' }>;
 
 const RANGE_OPERATORS = { $gt: 'lower', $gte: 'lower', $lt: 'upper', $lte: 'upper' } as const;
 
@@ -56,28 +67,31 @@ const isOperatorObject = (value: unknown): value is Record<string, unknown> =>
 export function filterConstraints(filter: Filter): FilterConstraints {
   const fields = new Map<string, FieldConstraint>();
   const exclusions = new Map<string, readonly KeyValue[]>();
+  const lists = new Map<string, FieldConstraint[]>();
   let exact = true;
   let exactExcluding = true;
+  let captured = true;
   const add = (
     field: string,
     constraint: FieldConstraint | undefined,
     fullyCaptured: boolean,
     capturedExcluding = fullyCaptured,
   ) => {
-    if (!fullyCaptured) exact = false;
+    if (!fullyCaptured) exact = captured = false;
     if (!capturedExcluding) exactExcluding = false;
     if (!constraint) return;
     const known = fields.get(field);
     fields.set(field, known ? intersect(known, constraint) : constraint);
+    lists.set(field, [...(lists.get(field) ?? []), constraint]);
   };
   for (const [key, value] of Object.entries(filter)) {
     if (key === '$and' && Array.isArray(value) && value.every(isPlainObject)) {
       for (const part of value.map(filterConstraints)) {
-        if (!part.exact) exact = exactExcluding = false;
+        if (!part.exact) exact = exactExcluding = captured = false;
         for (const [field, constraint] of part.fields) add(field, constraint, constraint.exact);
       }
     } else if (key === '$or' && Array.isArray(value) && value.length > 0) {
-      exact = exactExcluding = false;
+      exact = exactExcluding = captured = false;
       if (!value.every(isPlainObject)) continue;
       for (const [field, constraint] of hull(value.map(filterConstraints))) {
         add(field, constraint, false);
@@ -85,7 +99,7 @@ export function filterConstraints(filter: Filter): FilterConstraints {
     } else if (key === '$comment') {
       continue;
     } else if (key.startsWith('$')) {
-      exact = exactExcluding = false;
+      exact = exactExcluding = captured = false;
     } else {
       const { constraint, fullyCaptured, excluded, capturedExcluding } = fieldConstraint(value);
       if (excluded) exclusions.set(key, excluded);
@@ -95,7 +109,17 @@ export function filterConstraints(filter: Filter): FilterConstraints {
   for (const constraint of fields.values()) {
     if (!constraint.exact) exact = exactExcluding = false;
   }
-  return { fields, exact, exclusions, exactExcluding };
+  const conjuncts = new Map<string, MembershipConstraint[]>();
+  let exactConjoined = captured && exclusions.size === 0;
+  for (const [field, list] of lists) {
+    const memberships = list.filter((c): c is MembershipConstraint => c.op !== 'range');
+    if (list.length > 1 && memberships.length === list.length) conjuncts.set(field, memberships);
+    const constraint = list.length > 1 ? undefined : fields.get(field);
+    if (!(constraint?.exact ?? (conjuncts.has(field) && memberships.every((c) => c.exact)))) {
+      exactConjoined = false;
+    }
+  }
+  return { fields, exact, exclusions, exactExcluding, conjuncts, exactConjoined };
 }
 
 function fieldConstraint(condition: unknown): {

@@ -170,7 +170,11 @@ function planElements(
 ): Candidate {
   const none = { where: [], params: [], orderBy: [], ordered: [], sorted: false, exact: false };
   const [first, ...rest] = index.keys;
-  const c = first && constraints.fields.get(first.path);
+  const conjoined = first && constraints.conjuncts.get(first.path);
+  // Several membership conditions: rows come by the one asking for single
+  // elements (no row twice), and each other one must hold for some row.
+  const main = conjoined ? (conjoined.find((m) => m.op !== 'in') ?? conjoined[0]) : undefined;
+  const c = main ?? (first && constraints.fields.get(first.path));
   if (!first || !c || first.path === '_id') return { ...none, score: 0 };
   const where: string[] = [];
   const params: KeyValue[] = [];
@@ -181,7 +185,21 @@ function planElements(
   // A `$nin` on the elements: no row of the document holds one of its values.
   const excluded = constraints.exclusions.get(first.path);
   const excludesHere = [...constraints.exclusions.keys()].every((f) => f === first.path);
-  const filterExact = excluded && excludesHere ? constraints.exactExcluding : constraints.exact;
+  const filterExact = conjoined
+    ? constraints.exactConjoined
+    : excluded && excludesHere
+      ? constraints.exactExcluding
+      : constraints.exact;
+  for (const other of conjoined?.filter((m) => m !== main) ?? []) {
+    const keys = other.op === 'in' ? [other.keys] : other.keys.map((key) => [key]);
+    for (const alternatives of keys) {
+      where.push(
+        `EXISTS (SELECT 1 FROM ${quoteIdentifier(index.elements!)} AS x ` +
+          `WHERE x.e IN (${alternatives.map(() => '?').join(', ')}) AND x.id = s.id)`,
+      );
+      params.push(...alternatives);
+    }
+  }
   if (excluded && excludesHere) {
     where.push(
       `NOT EXISTS (SELECT 1 FROM ${quoteIdentifier(index.elements!)} AS n ` +
