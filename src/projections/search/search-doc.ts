@@ -13,11 +13,10 @@ export interface SearchIndexFields {
   /** The prefixes of the name's words alone: matches there score higher. */
   readonly namePrefixes: string[];
   /**
-   * What the index finds: every prefix, and every prefix scoring above 1
-   * after its score ("5 lap", "3 lap"), so a one-word query's best matches
-   * come first off the index. Prefixes scoring 1 (only the start of a word
-   * outside the name, most of them) get no scored key: those matches are the
-   * prefix's others, and leaving them out keeps the index far smaller.
+   * What the index finds: each prefix once, after its score in this product
+   * ("5 lap", "3 lapt", "1 la"). A query word matches one of its keys at
+   * some score (`searchKeysOf`), and a one-word query's matches come off the
+   * index best score first.
    */
   readonly searchKeys: string[];
 }
@@ -32,11 +31,12 @@ export const wordScore = (
 /** The scores a word can have, best first. */
 export const WORD_SCORES = [5, 3, 1] as const;
 
-/** The lowest score, which has no scored keys. */
-export const BASE_SCORE = 1;
-
 /** The search key of a word at a score. */
 export const scoredKey = (score: number, word: string): string => `${score} ${word}`;
+
+/** The keys a query word may match, one per score, best first. */
+export const searchKeysOf = (word: string): string[] =>
+  WORD_SCORES.map((score) => scoredKey(score, word));
 
 /**
  * One product of the search index, from its creation on. Its stock is kept
@@ -62,15 +62,10 @@ export function searchIndexFields(product: ProductDetails): SearchIndexFields {
   for (const term of nameTerms) termSet.add(term);
   const nameSet = prefixesOfAll(nameTerms);
   const prefixes = sorted(prefixesOfAll(termSet));
-  const scored: string[] = [];
-  for (const prefix of prefixes) {
-    const score = wordScore(prefix, termSet, nameSet);
-    if (score !== BASE_SCORE) scored.push(scoredKey(score, prefix));
-  }
   return {
     terms: sorted(termSet),
     prefixes,
     namePrefixes: sorted(nameSet),
-    searchKeys: [...prefixes, ...scored],
+    searchKeys: prefixes.map((prefix) => scoredKey(wordScore(prefix, termSet, nameSet), prefix)),
   };
 }

@@ -30,7 +30,7 @@ export type SearchEvent = ProductEvent | InventoryEvent;
  */
 export const searchProjection: Projection = {
   name: 'search',
-  version: 4,
+  version: 5,
   collections: [
     { name: SEARCH, indexes: searchIndexes },
     { name: SEARCH_STOCK, indexes: [] },

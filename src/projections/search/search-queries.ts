@@ -12,8 +12,8 @@ import {
 import {
   SEARCH,
   SEARCH_STOCK,
-  BASE_SCORE,
   scoredKey,
+  searchKeysOf,
   WORD_SCORES,
   type SearchDoc,
   type SearchStockDoc,
@@ -118,18 +118,25 @@ export async function searchProducts(store: ReadStore, query: SearchQuery): Prom
           { $limit: limit + 1 },
         ]) as Promise<Scored[]>);
   // Facets count the matches without their own filter: with no such filter in the query,
-  // the total and both facets come from one grouping of the same matches.
+  // the total and both facets come from one grouping of the same matches. Each count
+  // adds up the first word's matches at each score, each answered from the index alone.
   const facetsShareMatch =
     (query.category === undefined || !facets.includes('category')) &&
     ((query.minPrice === undefined && query.maxPrice === undefined) || !facets.includes('price'));
+  const firstKeys = word === undefined ? [undefined] : searchKeysOf(word);
+  const matches = (without?: SearchFacet) => firstKeys.map((key) => match(without, key));
   const counts =
     facets.length > 0 && facetsShareMatch
-      ? countsByCategoryAndBand(collection, match())
+      ? countsByCategoryAndBand(collection, matches())
       : Promise.all([
-          collection.count(match()),
-          facets.includes('category') ? categoryFacet(collection, match('category')) : undefined,
-          facets.includes('price') ? priceFacet(collection, match('price')) : undefined,
-        ]).then(([total, category, price]) => ({ total, category, price }));
+          Promise.all(matches().map((m) => collection.count(m))),
+          facets.includes('category') ? categoryFacet(collection, matches('category')) : undefined,
+          facets.includes('price') ? priceFacet(collection, matches('price')) : undefined,
+        ]).then(([totals, category, price]) => ({
+          total: totals.reduce((sum, n) => sum + n, 0),
+          category,
+          price,
+        }));
   const [docs, { total, category: allCategories, price: allBands }] = await Promise.all([
     page,
     counts,
@@ -152,9 +159,7 @@ type Match = ReturnType<typeof matchFilter>;
 
 /**
  * A one-word query by relevance: the matches at each score in turn, best
- * first, each in `_id` order straight off the index's keys (the lowest
- * score's are the word's others: they are read in order and the few with a
- * scored key skipped).
+ * first, each in `_id` order straight off the index's keys.
  */
 async function byScoredKeys(
   collection: ReadCollection,
@@ -169,7 +174,7 @@ async function byScoredKeys(
     if (docs.length >= wanted) break;
     if (typeof afterScore === 'number' && score > afterScore) continue;
     const filter = {
-      ...match(undefined, keyAtScore(score, word)),
+      ...match(undefined, scoredKey(score, word)),
       ...(score === afterScore && typeof afterId === 'string' && { _id: { $gt: afterId } }),
     };
     const found = await collection.find(filter, {
@@ -183,20 +188,10 @@ async function byScoredKeys(
 }
 
 /**
- * The search keys condition of a word's matches at a score: its scored key,
- * or for the lowest score (which has none) the word without a scored key.
- */
-const keyAtScore = (score: number, word: string): unknown =>
-  score === BASE_SCORE
-    ? {
-        $eq: word,
-        $nin: WORD_SCORES.filter((s) => s !== BASE_SCORE).map((s) => scoredKey(s, word)),
-      }
-    : scoredKey(score, word);
-
-/**
  * The match, optionally without one facet's own filter (so a facet shows its
- * alternatives), or with one search key in place of the words.
+ * alternatives), or with the first word's key at one score alone. A word
+ * matches any of its keys (`searchKeysOf`); each is a condition of its own,
+ * since each may hold for another element of `searchKeys`.
  */
 function matchFilter(words: readonly string[], query: SearchQuery) {
   const minPrice = priceBound('minPrice', query.minPrice);
@@ -205,16 +200,19 @@ function matchFilter(words: readonly string[], query: SearchQuery) {
     ...(minPrice === undefined ? {} : { $gte: minPrice }),
     ...(maxPrice === undefined ? {} : { $lte: maxPrice }),
   };
-  return (without?: SearchFacet, searchKey?: unknown): Filter => ({
-    status: 'active',
-    ...(searchKey !== undefined
-      ? { searchKeys: searchKey }
-      : words.length === 0
+  return (without?: SearchFacet, firstKey?: string): Filter => {
+    const conditions = words.map((word, i) => ({
+      searchKeys: i === 0 && firstKey !== undefined ? firstKey : { $in: searchKeysOf(word) },
+    }));
+    return {
+      status: 'active',
+      ...(conditions.length === 1 ? conditions[0] : conditions.length > 1 && { $and: conditions }),
+      ...(query.category === undefined || without === 'category'
         ? {}
-        : { searchKeys: { $all: words } }),
-    ...(query.category === undefined || without === 'category' ? {} : { category: query.category }),
-    ...(Object.keys(price).length === 0 || without === 'price' ? {} : { 'price.amount': price }),
-  });
+        : { category: query.category }),
+      ...(Object.keys(price).length === 0 || without === 'price' ? {} : { 'price.amount': price }),
+    };
+  };
 }
 
 function scoreOf(words: readonly string[]): unknown {
