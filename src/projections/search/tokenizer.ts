@@ -59,19 +59,6 @@ export function prefixesOf(term: string): string[] {
   return [...prefixes];
 }
 
-export interface IndexedText {
-  /** Distinct folded words, sorted. */
-  readonly terms: string[];
-  /** Distinct prefixes of those words (`prefixesOf`), sorted. */
-  readonly prefixes: string[];
-}
-
-/** Terms and prefixes of some texts together. */
-export function indexText(texts: readonly string[]): IndexedText {
-  const terms = textTerms(texts);
-  return { terms: sorted(terms), prefixes: sorted(prefixesOfAll(terms)) };
-}
-
 /**
  * The distinct words of some texts. They are segmented as one text, a line
  * apart: a line break always ends a word, so no word spans two of them, and

@@ -1,10 +1,18 @@
 import {
   fold,
-  indexText,
   MAX_TOKEN_LENGTH,
   prefixesOf,
+  prefixesOfAll,
+  sorted,
+  textTerms,
   tokenize,
 } from '../../../src/projections/search/tokenizer.js';
+
+/** The sorted distinct words of some texts and their prefixes, as a search document holds them. */
+const indexText = (texts: readonly string[]) => {
+  const terms = textTerms(texts);
+  return { terms: sorted(terms), prefixes: sorted(prefixesOfAll(terms)) };
+};
 
 describe('search tokenizer', () => {
   it('folds case, accents and compatibility forms', () => {
